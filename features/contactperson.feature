@@ -1,0 +1,95 @@
+@R1 @M1
+Feature: Zendesk Users and PowerOffice Go Contactperson
+  Spec section "Zendesk Users to PowerOfficeGo Contactperson".
+  R1: a Zendesk user merges with a PowerOffice Go contact person when `email` matches
+  `emailAddress` (EmailAddress on the v2 wire). M1: once linked, Users.email is synchronised
+  to Contactperson.EmailAddress, data type "string".
+
+  Background:
+    Given the PowerOffice Go customer "Acme AS"
+
+  Rule: R1 - a Zendesk user links to every contact person whose email matches its own
+
+    @R1 @smoke
+    Scenario: A matching email links the user to the contact person
+      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no"
+      And the contact person "Kari Nordmann" at "Acme AS" with email "kari@acme.no"
+      When the sync runs
+      Then the Zendesk user "Kari Nordmann" is linked to the contact person "Kari Nordmann" at "Acme AS"
+
+    @R1
+    Scenario: A different email does not link
+      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no"
+      And the contact person "Ola Nordmann" at "Acme AS" with email "ola@acme.no"
+      When the sync runs
+      Then the Zendesk user "Kari Nordmann" is linked to no contact person
+      And the contact person "Ola Nordmann" at "Acme AS" is linked to no Zendesk user
+
+    @R1 @interpretation
+    Scenario Outline: Emails that differ only in letter case still link
+      Given the Zendesk user "Kari Nordmann" with email "<Zendesk email>"
+      And the contact person "Kari Nordmann" at "Acme AS" with email "<PowerOffice Go EmailAddress>"
+      When the sync runs
+      Then the Zendesk user "Kari Nordmann" is linked to the contact person "Kari Nordmann" at "Acme AS"
+
+      Examples:
+        | Zendesk email | PowerOffice Go EmailAddress |
+        | kari@acme.no  | KARI@ACME.NO                |
+        | Kari@Acme.no  | kari@acme.no                |
+        | kari@acme.no  | Kari@aCmE.No                |
+
+    @R1 @interpretation
+    Scenario: An email with surrounding whitespace still links
+      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no"
+      And the contact person "Kari Nordmann" at "Acme AS" with email "   kari@acme.no  "
+      When the sync runs
+      Then the Zendesk user "Kari Nordmann" is linked to the contact person "Kari Nordmann" at "Acme AS"
+
+    @R1
+    Scenario: An empty email never links, not even to another empty email
+      Given the Zendesk user "Nora Blank" without an email
+      And the contact person "Nora Blank" at "Acme AS" without an email
+      And the contact person "Nils Blank" at "Acme AS" with email ""
+      And the contact person "Nina Blank" at "Acme AS" with email "   "
+      When the sync runs
+      Then the Zendesk user "Nora Blank" is linked to no contact person
+      And the contact person "Nora Blank" at "Acme AS" is linked to no Zendesk user
+      And the contact person "Nils Blank" at "Acme AS" is linked to no Zendesk user
+      And the contact person "Nina Blank" at "Acme AS" is linked to no Zendesk user
+
+    @R1 @interpretation
+    Scenario: One user links to the contact persons with its email at every customer
+      Given the PowerOffice Go customer "Fjord Fisk AS"
+      And the Zendesk user "Kari Nordmann" with email "kari@acme.no"
+      And the contact person "Kari Nordmann" at "Acme AS" with email "kari@acme.no"
+      And the contact person "Kari Nordmann" at "Fjord Fisk AS" with email "kari@acme.no"
+      When the sync runs
+      Then the Zendesk user "Kari Nordmann" is linked to the contact person "Kari Nordmann" at "Acme AS"
+      And the Zendesk user "Kari Nordmann" is linked to the contact person "Kari Nordmann" at "Fjord Fisk AS"
+
+  Rule: M1 - once linked, Users.email is written to Contactperson.EmailAddress as a JSON string
+
+    @M1 @smoke
+    Scenario: A linked pair gets the Zendesk email mapped to EmailAddress
+      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no"
+      And the contact person "Kari Nordmann" at "Acme AS" with email "  KARI@Acme.NO "
+      When the sync runs
+      Then the Zendesk user "Kari Nordmann" is linked to the contact person "Kari Nordmann" at "Acme AS"
+      And the contact person "Kari Nordmann" at "Acme AS" has the EmailAddress "kari@acme.no"
+
+    @M1
+    Scenario: The mapped EmailAddress is a JSON string on the wire
+      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no"
+      And the contact person "Kari Nordmann" at "Acme AS" with email "KARI@ACME.NO"
+      When the sync runs
+      Then every EmailAddress the sync wrote to PowerOffice Go was a JSON string
+      And the EmailAddress of the contact person "Kari Nordmann" at "Acme AS" is a JSON string on the wire
+
+    @M1
+    Scenario: A pair already in sync is not written again
+      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no"
+      And the contact person "Kari Nordmann" at "Acme AS" with email "KARI@ACME.NO"
+      When the sync runs
+      And the sync runs again
+      Then the last sync wrote nothing to either system
+      And the contact person "Kari Nordmann" at "Acme AS" has the EmailAddress "kari@acme.no"

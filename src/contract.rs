@@ -1,0 +1,177 @@
+//! The vocabulary of the API contract model: for every field of every entity the sync touches,
+//! its JSON type, nullability, read-only and required-on-create flags, and value format.
+//! Each system lists its entities in its own `contract.rs`; the fakes validate requests against
+//! those lists, so the fakes and the checks cannot disagree about a field.
+
+use serde_json::Value;
+
+use crate::domain::System;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JsonType {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Object,
+    Array,
+}
+
+impl JsonType {
+    pub fn name(self) -> &'static str {
+        match self {
+            JsonType::String => "string",
+            JsonType::Integer => "integer",
+            JsonType::Number => "number",
+            JsonType::Boolean => "boolean",
+            JsonType::Object => "object",
+            JsonType::Array => "array",
+        }
+    }
+
+    pub fn matches(self, value: &Value) -> bool {
+        match self {
+            JsonType::String => value.is_string(),
+            JsonType::Integer => value.is_i64() || value.is_u64(),
+            JsonType::Number => value.is_number(),
+            JsonType::Boolean => value.is_boolean(),
+            JsonType::Object => value.is_object(),
+            JsonType::Array => value.is_array(),
+        }
+    }
+}
+
+/// The JSON type name of a value, as error messages and type checks print it.
+pub fn json_type_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(n) if n.is_f64() => "number",
+        Value::Number(_) => "integer",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+/// What a value must look like beyond its JSON type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Free,
+    Email,
+    /// Zendesk timestamps: `2021-11-15T23:20:11Z`, UTC, no fraction.
+    DateTimeUtc,
+    /// PowerOffice Go timestamps: ISO 8601 with an offset, `2021-09-30T08:03:00.123456+00:00`.
+    DateTimeOffset,
+    Url,
+    OneOf(&'static [&'static str]),
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Field {
+    pub name: &'static str,
+    pub ty: JsonType,
+    pub nullable: bool,
+    pub read_only: bool,
+    pub required_on_create: bool,
+    pub format: Format,
+}
+
+impl Field {
+    /// A writable, nullable, optional field with no format rule: the most common case.
+    pub const fn new(name: &'static str, ty: JsonType) -> Self {
+        Self {
+            name,
+            ty,
+            nullable: true,
+            read_only: false,
+            required_on_create: false,
+            format: Format::Free,
+        }
+    }
+
+    pub const fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self
+    }
+
+    pub const fn required(mut self) -> Self {
+        self.required_on_create = true;
+        self
+    }
+
+    pub const fn not_null(mut self) -> Self {
+        self.nullable = false;
+        self
+    }
+
+    pub const fn format(mut self, format: Format) -> Self {
+        self.format = format;
+        self
+    }
+
+    /// Why `value` does not fit this field's JSON type, if it does not.
+    pub fn type_mismatch(&self, value: &Value) -> Option<String> {
+        if value.is_null() {
+            return (!self.nullable).then(|| format!("{} must not be null", self.name));
+        }
+        if self.ty.matches(value) {
+            return None;
+        }
+        Some(format!(
+            "{} must be a JSON {}, got {} {}",
+            self.name,
+            self.ty.name(),
+            json_type_of(value),
+            value
+        ))
+    }
+}
+
+/// One entity of one API, with every field the project knows of.
+#[derive(Debug)]
+pub struct Entity {
+    pub system: System,
+    pub name: &'static str,
+    pub fields: &'static [Field],
+}
+
+impl Entity {
+    pub fn field(&self, name: &str) -> Option<&'static Field> {
+        self.fields.iter().find(|f| f.name == name)
+    }
+
+    /// ASP.NET matches property names without regard to case; so does the PowerOffice Go fake.
+    pub fn field_ignoring_case(&self, name: &str) -> Option<&'static Field> {
+        self.fields.iter().find(|f| f.name.eq_ignore_ascii_case(name))
+    }
+
+    /// A record with every field present and null, which the fakes then fill in.
+    pub fn blank_record(&self) -> serde_json::Map<String, Value> {
+        self.fields.iter().map(|f| (f.name.to_owned(), Value::Null)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const NAME: Field = Field::new("Name", JsonType::String);
+    const ID: Field = Field::new("Id", JsonType::Integer).not_null().read_only();
+
+    #[test]
+    fn type_mismatch_names_field_expected_and_actual_type() {
+        assert_eq!(NAME.type_mismatch(&json!("Acme")), None);
+        assert_eq!(NAME.type_mismatch(&Value::Null), None);
+        assert_eq!(
+            NAME.type_mismatch(&json!(42)).unwrap(),
+            "Name must be a JSON string, got integer 42"
+        );
+        assert_eq!(ID.type_mismatch(&Value::Null).unwrap(), "Id must not be null");
+        assert_eq!(
+            ID.type_mismatch(&json!(1.5)).unwrap(),
+            "Id must be a JSON integer, got number 1.5"
+        );
+    }
+}

@@ -1,0 +1,276 @@
+//! Shared machinery of the fake servers. Each fake is a wiremock [`MockServer`] with a single
+//! catch-all mock whose responder hands every request to a stateful API model ([`FakeApi`]),
+//! records it in a journal, and answers. One responder per server keeps routing, auth and the
+//! journal in one place, and an unknown route gets a descriptive answer instead of a bare 404.
+
+pub mod clock;
+mod pair;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use serde::Serialize;
+use serde_json::Value;
+use wiremock::matchers::any;
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+pub use clock::FakeClock;
+pub use pair::Fakes;
+
+/// A request as the API models see it.
+pub struct FakeRequest<'a> {
+    pub method: &'a str,
+    /// Percent-decoded path segments, without empty ones.
+    pub segments: Vec<String>,
+    pub query: Vec<(String, String)>,
+    raw: &'a Request,
+}
+
+impl<'a> FakeRequest<'a> {
+    fn new(raw: &'a Request) -> Self {
+        let segments = raw
+            .url
+            .path_segments()
+            .map(|parts| parts.filter(|s| !s.is_empty()).map(percent_decode).collect())
+            .unwrap_or_default();
+        let query = raw
+            .url
+            .query_pairs()
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        Self {
+            method: raw.method.as_str(),
+            segments,
+            query,
+            raw,
+        }
+    }
+
+    pub fn path(&self) -> &str {
+        self.raw.url.path()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.raw.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    pub fn body(&self) -> &[u8] {
+        &self.raw.body
+    }
+
+    pub fn json_body(&self) -> Result<Value, String> {
+        serde_json::from_slice(&self.raw.body).map_err(|e| format!("the body is not valid JSON: {e}"))
+    }
+
+    pub fn is_write(&self) -> bool {
+        !matches!(self.method, "GET" | "HEAD" | "OPTIONS")
+    }
+}
+
+fn percent_decode(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
+        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[derive(Clone, Debug)]
+enum Body {
+    Empty,
+    Json(Value),
+    Text(String),
+}
+
+/// An answer from an API model, turned into a wiremock response by the dispatcher.
+#[derive(Clone, Debug)]
+pub struct FakeResponse {
+    pub status: u16,
+    headers: Vec<(String, String)>,
+    content_type: &'static str,
+    body: Body,
+}
+
+impl FakeResponse {
+    pub fn json(status: u16, body: Value) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            content_type: "application/json; charset=utf-8",
+            body: Body::Json(body),
+        }
+    }
+
+    pub fn text(status: u16, content_type: &'static str, body: impl Into<String>) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            content_type,
+            body: Body::Text(body.into()),
+        }
+    }
+
+    pub fn empty(status: u16) -> Self {
+        Self {
+            status,
+            headers: Vec::new(),
+            content_type: "",
+            body: Body::Empty,
+        }
+    }
+
+    pub fn with_content_type(mut self, content_type: &'static str) -> Self {
+        self.content_type = content_type;
+        self
+    }
+
+    pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.to_owned(), value.into()));
+        self
+    }
+
+    fn into_template(self) -> ResponseTemplate {
+        let mut template = ResponseTemplate::new(self.status);
+        for (name, value) in self.headers {
+            template = template.insert_header(name.as_str(), value.as_str());
+        }
+        match self.body {
+            Body::Empty => template,
+            Body::Json(value) => template.set_body_raw(value.to_string().into_bytes(), self.content_type),
+            Body::Text(text) => template.set_body_raw(text.into_bytes(), self.content_type),
+        }
+    }
+}
+
+/// A stateful model of one API. It is called under the server's lock, one request at a time,
+/// so it needs no locking of its own.
+pub trait FakeApi: Send + 'static {
+    /// `base_uri` is the fake's own address, for links that point back at it.
+    fn handle(&mut self, request: &FakeRequest<'_>, base_uri: &str) -> FakeResponse;
+
+    /// Whether the journal counts the request as a write to the system's data.
+    fn is_data_write(&self, request: &FakeRequest<'_>) -> bool {
+        request.is_write()
+    }
+}
+
+/// One request as the fake saw it.
+#[derive(Clone, Debug, Serialize)]
+pub struct JournalEntry {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub status: u16,
+    pub write: bool,
+    /// The request body when it was JSON, for checks of what the sync sent on the wire.
+    #[serde(skip)]
+    pub body: Option<Value>,
+}
+
+struct Shared<A> {
+    api: A,
+    journal: Vec<JournalEntry>,
+}
+
+type SharedState<A> = Arc<Mutex<Shared<A>>>;
+
+fn lock<A>(shared: &SharedState<A>) -> MutexGuard<'_, Shared<A>> {
+    // A panic in one handler must not take the whole fake down for the scenarios after it.
+    shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+struct Dispatch<A> {
+    shared: SharedState<A>,
+    base_uri: String,
+}
+
+impl<A: FakeApi> Respond for Dispatch<A> {
+    fn respond(&self, raw: &Request) -> ResponseTemplate {
+        let request = FakeRequest::new(raw);
+        let mut shared = lock(&self.shared);
+        let response = shared.api.handle(&request, &self.base_uri);
+        let write = shared.api.is_data_write(&request);
+        shared.journal.push(JournalEntry {
+            method: request.method.to_owned(),
+            path: request.path().to_owned(),
+            query: raw.url.query().unwrap_or_default().to_owned(),
+            status: response.status,
+            write,
+            body: serde_json::from_slice(request.body()).ok(),
+        });
+        response.into_template()
+    }
+}
+
+/// A running fake: the server plus the model and journal behind it.
+pub struct FakeServer<A> {
+    server: MockServer,
+    shared: SharedState<A>,
+}
+
+impl<A: FakeApi> FakeServer<A> {
+    pub async fn start(api: A) -> Self {
+        Self::serve(MockServer::start().await, api).await
+    }
+
+    /// Serves on a listener the caller bound (a fixed port for `dataflow-qa mock`).
+    pub async fn start_on(listener: std::net::TcpListener, api: A) -> Self {
+        Self::serve(MockServer::builder().listener(listener).start().await, api).await
+    }
+
+    async fn serve(server: MockServer, api: A) -> Self {
+        let shared = Arc::new(Mutex::new(Shared {
+            api,
+            journal: Vec::new(),
+        }));
+        Mock::given(any())
+            .respond_with(Dispatch {
+                shared: Arc::clone(&shared),
+                base_uri: server.uri(),
+            })
+            .named("fake API model")
+            .mount(&server)
+            .await;
+        Self { server, shared }
+    }
+
+    pub fn uri(&self) -> String {
+        self.server.uri()
+    }
+
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        lock(&self.shared).journal.clone()
+    }
+
+    /// Reads or changes the model directly, as an administrator of the real system would.
+    pub fn with_api<R>(&self, f: impl FnOnce(&mut A) -> R) -> R {
+        f(&mut lock(&self.shared).api)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn percent_decoding_handles_escapes_and_stray_percent_signs() {
+        assert_eq!(percent_decode("a%20b"), "a b");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+    }
+}

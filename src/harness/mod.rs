@@ -1,0 +1,11 @@
+//! The Gherkin harness: the World, the step library, the checklist runner and its command-line
+//! options (shared by `dataflow-qa run` and `cargo test`).
+
+mod args;
+mod runner;
+mod steps;
+mod world;
+
+pub use args::RunArgs;
+pub use runner::{run_checklist, RunOptions, Verdict};
+pub use world::QaWorld;

@@ -1,0 +1,204 @@
+//! The World of one scenario: its own pair of fakes, clients pointed at them, the sync's link
+//! table, the last sync report, and the names the scenario gave its records. Steps call the
+//! helpers here; they never build requests themselves.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use anyhow::{anyhow, bail, Context as _};
+
+use crate::domain::{ContactPersonRef, PogContactId, ZendeskUserId};
+use crate::fake::{Fakes, JournalEntry};
+use crate::poweroffice::PowerOfficeClient;
+use crate::sync::{self, LinkTable, SyncReport};
+use crate::zendesk::ZendeskClient;
+
+/// What the scenario called its records, so steps can speak in names rather than ids.
+#[derive(Default)]
+struct Names {
+    users: HashMap<String, ZendeskUserId>,
+    customers: HashMap<String, PogContactId>,
+    contact_persons: HashMap<(String, String), ContactPersonRef>,
+}
+
+/// Where each fake's journal stood when the last sync started.
+#[derive(Clone, Copy, Default)]
+struct JournalMark {
+    zendesk: usize,
+    poweroffice: usize,
+}
+
+#[derive(cucumber::World)]
+#[world(init = Self::new)]
+pub struct QaWorld {
+    fakes: Option<Fakes>,
+    zendesk: ZendeskClient,
+    poweroffice: PowerOfficeClient,
+    links: LinkTable,
+    last_report: Option<SyncReport>,
+    last_sync_mark: Option<JournalMark>,
+    names: Names,
+}
+
+impl fmt::Debug for QaWorld {
+    // Printed by cucumber on failures (-vv, --junit-v 1): ids and counts, never credentials.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("QaWorld")
+            .field("zendesk", &self.fakes.as_ref().map(|fakes| fakes.zendesk.uri()))
+            .field("poweroffice", &self.fakes.as_ref().map(|fakes| fakes.poweroffice.uri()))
+            .field("users", &self.names.users)
+            .field("customers", &self.names.customers)
+            .field("contact_persons", &self.names.contact_persons)
+            .field("links", &self.links.links().collect::<Vec<_>>())
+            .field("last_report", &self.last_report)
+            .finish()
+    }
+}
+
+impl QaWorld {
+    pub async fn new() -> anyhow::Result<Self> {
+        let fakes = Fakes::start().await;
+        let zendesk = fakes.zendesk.settings().client()?;
+        let poweroffice = fakes.poweroffice.settings().client()?;
+        Ok(Self {
+            fakes: Some(fakes),
+            zendesk,
+            poweroffice,
+            links: LinkTable::default(),
+            last_report: None,
+            last_sync_mark: None,
+            names: Names::default(),
+        })
+    }
+
+    /// Stops the scenario's fakes; called from the runner's after-hook.
+    pub async fn shutdown(&mut self) {
+        if let Some(fakes) = self.fakes.take() {
+            fakes.shutdown().await;
+        }
+    }
+
+    pub fn zendesk(&self) -> &ZendeskClient {
+        &self.zendesk
+    }
+
+    pub fn poweroffice(&self) -> &PowerOfficeClient {
+        &self.poweroffice
+    }
+
+    pub fn fakes(&self) -> anyhow::Result<&Fakes> {
+        self.fakes
+            .as_ref()
+            .ok_or_else(|| anyhow!("the fakes of this scenario are already stopped"))
+    }
+
+    pub fn name_user(&mut self, name: &str, id: ZendeskUserId) -> anyhow::Result<()> {
+        remember(&mut self.names.users, name.to_owned(), id, "Zendesk user")
+    }
+
+    pub fn name_customer(&mut self, name: &str, id: PogContactId) -> anyhow::Result<()> {
+        remember(
+            &mut self.names.customers,
+            name.to_owned(),
+            id,
+            "PowerOffice Go customer",
+        )
+    }
+
+    pub fn name_contact_person(&mut self, name: &str, customer: &str, person: ContactPersonRef) -> anyhow::Result<()> {
+        remember(
+            &mut self.names.contact_persons,
+            (name.to_owned(), customer.to_owned()),
+            person,
+            "contact person",
+        )
+    }
+
+    pub fn user(&self, name: &str) -> anyhow::Result<ZendeskUserId> {
+        lookup(&self.names.users, &name.to_owned(), "Zendesk user")
+    }
+
+    pub fn customer(&self, name: &str) -> anyhow::Result<PogContactId> {
+        lookup(&self.names.customers, &name.to_owned(), "PowerOffice Go customer")
+    }
+
+    pub fn contact_person(&self, name: &str, customer: &str) -> anyhow::Result<ContactPersonRef> {
+        lookup(
+            &self.names.contact_persons,
+            &(name.to_owned(), customer.to_owned()),
+            "contact person",
+        )
+    }
+
+    pub fn links(&self) -> &LinkTable {
+        &self.links
+    }
+
+    /// One pass of the reference sync against this scenario's fakes.
+    pub async fn run_sync(&mut self) -> anyhow::Result<()> {
+        let fakes = self.fakes()?;
+        let mark = JournalMark {
+            zendesk: fakes.zendesk.journal().len(),
+            poweroffice: fakes.poweroffice.journal().len(),
+        };
+        let report = sync::sync_once(&self.zendesk, &self.poweroffice, &mut self.links).await?;
+        if let Some(failure) = report.failed_writes.first() {
+            bail!(
+                "the sync could not write {} of {}: {}",
+                failure.write.property,
+                failure.write.contact_person,
+                failure.error
+            );
+        }
+        self.last_sync_mark = Some(mark);
+        self.last_report = Some(report);
+        Ok(())
+    }
+
+    pub fn last_report(&self) -> anyhow::Result<&SyncReport> {
+        self.last_report
+            .as_ref()
+            .context("no sync has run in this scenario yet")
+    }
+
+    /// Write requests each fake received since the last sync started.
+    pub fn writes_since_last_sync(&self) -> anyhow::Result<Vec<JournalEntry>> {
+        let mark = self.last_sync_mark.context("no sync has run in this scenario yet")?;
+        let fakes = self.fakes()?;
+        let zendesk = fakes.zendesk.journal().into_iter().skip(mark.zendesk);
+        let poweroffice = fakes.poweroffice.journal().into_iter().skip(mark.poweroffice);
+        Ok(zendesk.chain(poweroffice).filter(|entry| entry.write).collect())
+    }
+
+    /// Every write the PowerOffice Go fake received in this scenario.
+    pub fn poweroffice_writes(&self) -> anyhow::Result<Vec<JournalEntry>> {
+        Ok(self
+            .fakes()?
+            .poweroffice
+            .journal()
+            .into_iter()
+            .filter(|entry| entry.write)
+            .collect())
+    }
+}
+
+fn remember<K, V>(names: &mut HashMap<K, V>, key: K, value: V, kind: &str) -> anyhow::Result<()>
+where
+    K: std::hash::Hash + Eq + fmt::Debug,
+{
+    if names.contains_key(&key) {
+        bail!("the scenario already has a {kind} called {key:?}");
+    }
+    names.insert(key, value);
+    Ok(())
+}
+
+fn lookup<K, V: Copy>(names: &HashMap<K, V>, key: &K, kind: &str) -> anyhow::Result<V>
+where
+    K: std::hash::Hash + Eq + fmt::Debug,
+{
+    names
+        .get(key)
+        .copied()
+        .ok_or_else(|| anyhow!("the scenario has no {kind} called {key:?}; add a Given step that creates it"))
+}

@@ -1,0 +1,283 @@
+//! What both API clients share: one reqwest configuration, request counting, and turning every
+//! failure into a [`ClientError`] that names the system, the request and the HTTP status, with an
+//! excerpt of the body.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode, Url};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::domain::System;
+
+/// How much of a response body an error message quotes.
+const EXCERPT_CHARS: usize = 300;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ClientError {
+    #[error("{system} answered {status} to {method} {path}: {excerpt}")]
+    Api {
+        system: System,
+        method: Method,
+        path: String,
+        status: StatusCode,
+        excerpt: String,
+    },
+
+    #[error("{system}: {method} {path} got no answer: {detail}")]
+    Transport {
+        system: System,
+        method: Method,
+        path: String,
+        detail: String,
+    },
+
+    #[error("{system}: the answer to {method} {path} does not fit the expected shape at `{field}`: {detail}; body starts: {excerpt}")]
+    Decode {
+        system: System,
+        method: Method,
+        path: String,
+        field: String,
+        detail: String,
+        excerpt: String,
+    },
+
+    #[error("{system}: {detail}")]
+    Config { system: System, detail: String },
+}
+
+impl ClientError {
+    /// The HTTP status of an API error, for callers that branch on it.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            ClientError::Api { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+/// Reads and writes one client has sent, so the sync report can say what a run cost.
+#[derive(Clone, Debug, Default)]
+pub struct RequestCounter {
+    reads: Arc<AtomicUsize>,
+    writes: Arc<AtomicUsize>,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RequestCounts {
+    pub reads: usize,
+    pub writes: usize,
+}
+
+impl RequestCounts {
+    pub fn since(self, earlier: RequestCounts) -> RequestCounts {
+        RequestCounts {
+            reads: self.reads.saturating_sub(earlier.reads),
+            writes: self.writes.saturating_sub(earlier.writes),
+        }
+    }
+}
+
+impl RequestCounter {
+    fn record(&self, method: &Method) {
+        let counter = if method == Method::GET || method == Method::HEAD {
+            &self.reads
+        } else {
+            &self.writes
+        };
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub fn snapshot(&self) -> RequestCounts {
+        RequestCounts {
+            reads: self.reads.load(Ordering::Relaxed),
+            writes: self.writes.load(Ordering::Relaxed),
+        }
+    }
+}
+
+/// The reqwest client both systems use: rustls, bounded timeouts so nothing hangs.
+pub(crate) fn build_http_client(system: System) -> Result<reqwest::Client, ClientError> {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .timeout(Duration::from_secs(60))
+        .user_agent(concat!("dataflow-qa/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| ClientError::Config {
+            system,
+            detail: format!("cannot build an HTTP client: {e}"),
+        })
+}
+
+/// One system's HTTP plumbing: sends a request, counts it, and checks the status.
+#[derive(Clone, Debug)]
+pub(crate) struct Transport {
+    pub system: System,
+    pub http: reqwest::Client,
+    pub counter: RequestCounter,
+}
+
+/// A successful answer, kept with what is needed to explain a decode failure.
+pub(crate) struct Answer {
+    pub system: System,
+    pub method: Method,
+    pub path: String,
+    pub status: StatusCode,
+    pub body: String,
+}
+
+impl Transport {
+    pub fn new(system: System) -> Result<Self, ClientError> {
+        Ok(Self {
+            system,
+            http: build_http_client(system)?,
+            counter: RequestCounter::default(),
+        })
+    }
+
+    /// Sends the request; any status outside 2xx becomes [`ClientError::Api`].
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Result<Answer, ClientError> {
+        let request = request.build().map_err(|e| ClientError::Config {
+            system: self.system,
+            detail: format!("cannot build a request: {e}"),
+        })?;
+        let method = request.method().clone();
+        let path = display_path(request.url());
+        self.counter.record(&method);
+        let transport_error = |detail: String| ClientError::Transport {
+            system: self.system,
+            method: method.clone(),
+            path: path.clone(),
+            detail,
+        };
+        let response = self
+            .http
+            .execute(request)
+            .await
+            .map_err(|e| transport_error(describe(&e)))?;
+        let status = response.status();
+        let body = response.text().await.map_err(|e| transport_error(describe(&e)))?;
+        if !status.is_success() {
+            return Err(ClientError::Api {
+                system: self.system,
+                method,
+                path,
+                status,
+                excerpt: excerpt(&body),
+            });
+        }
+        Ok(Answer {
+            system: self.system,
+            method,
+            path,
+            status,
+            body,
+        })
+    }
+}
+
+impl Answer {
+    /// Decodes the body, naming the first field that does not fit.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T, ClientError> {
+        let deserializer = &mut serde_json::Deserializer::from_str(&self.body);
+        serde_path_to_error::deserialize(deserializer).map_err(|e| ClientError::Decode {
+            system: self.system,
+            method: self.method.clone(),
+            path: self.path.clone(),
+            field: e.path().to_string(),
+            detail: e.inner().to_string(),
+            excerpt: excerpt(&self.body),
+        })
+    }
+
+    /// Decodes an already parsed part of the body (one array inside an envelope, say).
+    pub fn decode_value<T: DeserializeOwned>(&self, prefix: &str, value: serde_json::Value) -> Result<T, ClientError> {
+        serde_path_to_error::deserialize(value).map_err(|e| ClientError::Decode {
+            system: self.system,
+            method: self.method.clone(),
+            path: self.path.clone(),
+            field: format!("{prefix}{}", e.path()),
+            detail: e.inner().to_string(),
+            excerpt: excerpt(&self.body),
+        })
+    }
+
+    pub fn shape_error(&self, field: &str, detail: impl Into<String>) -> ClientError {
+        ClientError::Decode {
+            system: self.system,
+            method: self.method.clone(),
+            path: self.path.clone(),
+            field: field.to_owned(),
+            detail: detail.into(),
+            excerpt: excerpt(&self.body),
+        }
+    }
+}
+
+/// Parses a configured base URL; it always ends in `/` so that joining extends its path.
+pub(crate) fn parse_base_url(system: System, raw: &str) -> Result<Url, ClientError> {
+    let config_error = |detail: String| ClientError::Config { system, detail };
+    let mut url = Url::parse(raw.trim()).map_err(|e| config_error(format!("base URL {raw:?} is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(config_error(format!("base URL {raw:?} must use http or https")));
+    }
+    if !url.path().ends_with('/') {
+        // Without the slash, `join` would replace the last path segment instead of extending it.
+        let path = format!("{}/", url.path());
+        url.set_path(&path);
+    }
+    Ok(url)
+}
+
+/// Path and query only: hosts are configuration, and the path is what a reader needs.
+fn display_path(url: &Url) -> String {
+    match url.query() {
+        Some(query) => format!("{}?{}", url.path(), query),
+        None => url.path().to_owned(),
+    }
+}
+
+fn describe(error: &reqwest::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+/// The start of a body on one line, for error messages.
+pub fn excerpt(body: &str) -> String {
+    let flat: String = body.split_whitespace().collect::<Vec<_>>().join(" ");
+    if flat.is_empty() {
+        return "(empty body)".to_owned();
+    }
+    match flat.char_indices().nth(EXCERPT_CHARS) {
+        Some((cut, _)) => format!("{}…", &flat[..cut]),
+        None => flat,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpt_flattens_and_cuts_long_bodies() {
+        assert_eq!(excerpt("{\n  \"error\": \"x\"\n}"), "{ \"error\": \"x\" }");
+        assert_eq!(excerpt(""), "(empty body)");
+        let long = "é".repeat(EXCERPT_CHARS + 10);
+        assert_eq!(excerpt(&long).chars().count(), EXCERPT_CHARS + 1);
+    }
+
+    #[test]
+    fn request_counts_subtract() {
+        let later = RequestCounts { reads: 5, writes: 2 };
+        let earlier = RequestCounts { reads: 3, writes: 2 };
+        assert_eq!(later.since(earlier), RequestCounts { reads: 2, writes: 0 });
+    }
+}

@@ -1,0 +1,19 @@
+//! dataflow-qa makes the Zendesk ↔ PowerOffice Go dataflow checklist executable: Gherkin
+//! features run against a reference sync and fake servers that behave like the real APIs.
+//!
+//! - [`zendesk`] and [`poweroffice`]: per system, the wire model, the API contract, the client
+//!   and the fake server.
+//! - [`contract`]: the vocabulary of the API contract model both systems share.
+//! - [`sync`]: the reference sync (read, plan, apply, report).
+//! - [`fake`]: the machinery both fakes are built on.
+//! - [`harness`]: the World, the steps and the checklist runner.
+
+pub mod contract;
+pub mod domain;
+pub mod fake;
+pub mod harness;
+pub mod http;
+pub mod poweroffice;
+pub mod secret;
+pub mod sync;
+pub mod zendesk;

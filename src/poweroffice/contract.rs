@@ -1,0 +1,132 @@
+//! The PowerOffice Go v2 side of the API contract model (../shared/reference/pog-api.md §3).
+//! Names are the PascalCase wire names. "Required" marks what the API documents as required on
+//! POST; Customers need `Name` for a company and `FirstName`/`LastName` for a person, a rule
+//! that depends on `IsPerson` and so lives in the fake, not in a flag.
+
+use crate::contract::{Entity, Field, Format, JsonType::*};
+use crate::domain::System;
+
+const DATE_TIME: Format = Format::DateTimeOffset;
+
+pub const INVOICE_DELIVERY_TYPES: &[&str] = &[
+    "PdfByEmail",
+    "Print",
+    "EHF",
+    "AvtaleGiro",
+    "External",
+    "Efaktura",
+    "Factoring",
+];
+pub const REMINDER_DELIVERY_TYPES: &[&str] = &["PdfByEmail", "Print"];
+
+/// `AddressDto`, the `MailAddress` of a contact person.
+pub static ADDRESS: Entity = Entity {
+    system: System::PowerOffice,
+    name: "AddressDto",
+    fields: &[
+        Field::new("AddressLine1", String),
+        Field::new("AddressLine2", String),
+        Field::new("City", String),
+        Field::new("CountryCode", String),
+        Field::new("ZipCode", String),
+    ],
+};
+
+pub static CONTACT_PERSON: Entity = Entity {
+    system: System::PowerOffice,
+    name: "ContactPerson",
+    fields: &[
+        Field::new("ContactId", Integer).not_null().read_only(),
+        Field::new("CreatedDateTimeOffset", String)
+            .not_null()
+            .read_only()
+            .format(DATE_TIME),
+        Field::new("EmailAddress", String).format(Format::Email),
+        Field::new("ExternalCode", String),
+        Field::new("FirstName", String).required(),
+        Field::new("Id", Integer).not_null().read_only(),
+        Field::new("IsActive", Boolean),
+        Field::new("IsDefault", Boolean),
+        Field::new("LastChangedDateTimeOffset", String)
+            .not_null()
+            .read_only()
+            .format(DATE_TIME),
+        Field::new("LastName", String).required(),
+        Field::new("MailAddress", Object).not_null(),
+        Field::new("PhoneNumber", String),
+        Field::new("Title", String),
+    ],
+};
+
+pub static CUSTOMER: Entity = Entity {
+    system: System::PowerOffice,
+    name: "Customer",
+    fields: &[
+        Field::new("Allowance", Number),
+        Field::new("BillableRate", Number),
+        Field::new("ContactCreatedDateTimeOffset", String)
+            .not_null()
+            .read_only()
+            .format(DATE_TIME),
+        Field::new("ContactGroupIds", Array),
+        Field::new("CreatedFromImportJournalId", String).read_only(),
+        Field::new("CurrencyCode", String),
+        Field::new("CustomerCreatedDateTimeOffset", String)
+            .not_null()
+            .read_only()
+            .format(DATE_TIME),
+        Field::new("CustomerSince", String),
+        Field::new("DateOfBirth", String),
+        Field::new("DeliveryTerm", String).read_only(),
+        Field::new("DeliveryTermId", Integer),
+        Field::new("DepartmentCode", String).read_only(),
+        Field::new("DepartmentId", Integer),
+        Field::new("DoNotAddLatePaymentFees", Boolean),
+        Field::new("DoNotAddLatePaymentInterest", Boolean),
+        Field::new("DoNotAutomatePaymentNotifications", Boolean),
+        Field::new("EmailAddress", String).format(Format::Email),
+        Field::new("ExternalImportReference", String),
+        Field::new("ExternalNumber", Integer),
+        Field::new("FirstName", String),
+        Field::new("Id", Integer).not_null().read_only(),
+        Field::new("InvoiceBrandingThemeCode", String).read_only(),
+        Field::new("InvoiceBrandingThemeId", Integer),
+        Field::new("InvoiceDeliveryType", String)
+            .not_null()
+            .format(Format::OneOf(INVOICE_DELIVERY_TYPES)),
+        Field::new("InvoiceEmailAddress", String),
+        Field::new("InvoiceEmailAddressCC", String),
+        Field::new("IsActive", Boolean).read_only(),
+        Field::new("IsArchived", Boolean),
+        Field::new("IsPerson", Boolean),
+        Field::new("IsVatFree", Boolean),
+        Field::new("LastChangedDateTimeOffset", String)
+            .not_null()
+            .read_only()
+            .format(DATE_TIME),
+        Field::new("LastName", String),
+        Field::new("LegalName", String),
+        Field::new("MailAddress", Object).not_null(),
+        Field::new("Name", String),
+        Field::new("NationalIdNumber", String),
+        Field::new("NoticeOfDebtCollectionDeliveryType", String)
+            .not_null()
+            .format(Format::OneOf(REMINDER_DELIVERY_TYPES)),
+        Field::new("Number", Integer),
+        Field::new("OrganizationNumber", String),
+        Field::new("PaymentReminderEmailAddress", String),
+        Field::new("PaymentTerm", Integer).read_only(),
+        Field::new("PaymentTermId", Integer),
+        Field::new("PhoneNumber", String),
+        Field::new("ReminderDeliveryType", String)
+            .not_null()
+            .format(Format::OneOf(REMINDER_DELIVERY_TYPES)),
+        Field::new("SalesPersonEmployeeId", Integer),
+        Field::new("SalesPersonEmployeeNumber", Integer).read_only(),
+        Field::new("SendPaymentReminders", Boolean),
+        Field::new("SubledgerAccountId", Integer).not_null().read_only(),
+        Field::new("TransferToDebtCollectionAgency", Boolean),
+        Field::new("UseInvoiceFee", Boolean),
+        Field::new("WebsiteUrl", String),
+    ],
+};

@@ -1,0 +1,91 @@
+//! PowerOffice Go v2 wire types (PascalCase JSON). Only the fields the sync uses are typed;
+//! unknown fields are ignored.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::OffsetDateTime;
+
+use crate::domain::{ContactPersonRef, PogContactId, PogContactPersonId};
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ContactPerson {
+    pub id: PogContactPersonId,
+    pub contact_id: PogContactId,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub email_address: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_changed_date_time_offset: OffsetDateTime,
+}
+
+impl ContactPerson {
+    pub fn reference(&self) -> ContactPersonRef {
+        ContactPersonRef {
+            contact_id: self.contact_id,
+            id: self.id,
+        }
+    }
+}
+
+/// Body of `POST /ContactPersons/{contactId}`.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NewContactPerson {
+    pub first_name: String,
+    pub last_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email_address: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Customer {
+    pub id: PogContactId,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub is_person: Option<bool>,
+    #[serde(default)]
+    pub website_url: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_changed_date_time_offset: OffsetDateTime,
+}
+
+/// Body of `POST /Customers`. A company needs `Name`; a person needs `FirstName` and `LastName`.
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NewCustomer {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_person: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub website_url: Option<String>,
+}
+
+/// One RFC 6902 operation of a PATCH body.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PatchOperation {
+    pub op: &'static str,
+    pub path: String,
+    pub value: Value,
+}
+
+impl PatchOperation {
+    /// `replace` of a top-level property, by its wire name.
+    pub fn replace(property: &str, value: impl Into<Value>) -> Self {
+        Self {
+            op: "replace",
+            path: format!("/{property}"),
+            value: value.into(),
+        }
+    }
+}

@@ -1,0 +1,330 @@
+//! Planning, as pure functions over a snapshot and the link table: which links to make or drop
+//! (R1), and which mapped properties to write (M1). Nothing here does I/O, so every rule is unit
+//! tested without HTTP.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::Serialize;
+
+use super::links::{Link, LinkTable};
+use super::snapshot::Snapshot;
+use crate::domain::{ContactPersonRef, Email, EmailError, ZendeskUserId};
+use crate::zendesk::model::User;
+
+/// A write of one mapped property to one PowerOffice Go contact person.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PlannedWrite {
+    /// The checklist item the write serves (`M1`).
+    pub item: &'static str,
+    pub user: ZendeskUserId,
+    pub contact_person: ContactPersonRef,
+    /// The wire name of the target property.
+    pub property: &'static str,
+    pub from: Option<String>,
+    pub to: String,
+}
+
+/// A record or property the sync left alone, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    pub item: &'static str,
+    pub record: String,
+    pub reason: String,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SyncPlan {
+    pub new_links: Vec<Link>,
+    /// Links whose user or contact person no longer exists.
+    pub dropped_links: Vec<Link>,
+    pub writes: Vec<PlannedWrite>,
+    pub skipped: Vec<Skipped>,
+}
+
+pub fn plan(snapshot: &Snapshot, links: &LinkTable) -> SyncPlan {
+    let mut plan = SyncPlan::default();
+    let users_by_email = index_users_by_email(&snapshot.users, &mut plan.skipped);
+    let users: BTreeMap<ZendeskUserId, &User> = snapshot.users.iter().map(|u| (u.id, u)).collect();
+    let contact_persons: HashSet<ContactPersonRef> = snapshot.contact_persons.iter().map(|cp| cp.reference()).collect();
+
+    plan.dropped_links = links
+        .links()
+        .filter(|link| !users.contains_key(&link.user) || !contact_persons.contains(&link.contact_person))
+        .collect();
+
+    let mut current: Vec<Link> = Vec::new();
+    for person in &snapshot.contact_persons {
+        let reference = person.reference();
+        if let Some(user) = links.user_of(reference).filter(|user| users.contains_key(user)) {
+            current.push(Link {
+                user,
+                contact_person: reference,
+            });
+            continue;
+        }
+        match Email::parse_optional(person.email_address.as_deref()) {
+            Ok(email) => {
+                if let Some(user) = users_by_email.get(email.key()) {
+                    let link = Link {
+                        user: *user,
+                        contact_person: reference,
+                    };
+                    plan.new_links.push(link);
+                    current.push(link);
+                }
+            }
+            Err(error) => plan.skipped.push(Skipped {
+                item: "R1",
+                record: reference.to_string(),
+                reason: format!("cannot link: EmailAddress {}", describe(error)),
+            }),
+        }
+    }
+
+    for link in current {
+        let (Some(user), Some(person)) = (
+            users.get(&link.user),
+            snapshot
+                .contact_persons
+                .iter()
+                .find(|cp| cp.reference() == link.contact_person),
+        ) else {
+            continue;
+        };
+        match map_email(user.email.as_deref(), person.email_address.as_deref()) {
+            EmailMapping::Write(to) => plan.writes.push(PlannedWrite {
+                item: "M1",
+                user: link.user,
+                contact_person: link.contact_person,
+                property: "EmailAddress",
+                from: person.email_address.clone(),
+                to,
+            }),
+            EmailMapping::InSync => {}
+            EmailMapping::SourceEmpty => plan.skipped.push(Skipped {
+                item: "M1",
+                record: link.contact_person.to_string(),
+                reason: format!(
+                    "Zendesk user {} has no email, and an empty value never overwrites one",
+                    link.user
+                ),
+            }),
+        }
+    }
+    plan
+}
+
+/// Users keyed by the R1 comparison key. Zendesk keeps emails unique, so a clash means the data
+/// is not what the API promises: the lowest id keeps the email and the clash is reported.
+fn index_users_by_email<'a>(users: &'a [User], skipped: &mut Vec<Skipped>) -> BTreeMap<String, ZendeskUserId> {
+    let mut sorted: Vec<&'a User> = users.iter().collect();
+    sorted.sort_by_key(|u| u.id);
+    let mut index = BTreeMap::new();
+    for user in sorted {
+        match Email::parse_optional(user.email.as_deref()) {
+            Ok(email) => {
+                if let Some(first) = index.get(email.key()) {
+                    skipped.push(Skipped {
+                        item: "R1",
+                        record: format!("Zendesk user {}", user.id),
+                        reason: format!("its email {email} is also the email of Zendesk user {first}, which keeps it"),
+                    });
+                } else {
+                    index.insert(email.key().to_owned(), user.id);
+                }
+            }
+            Err(error) => skipped.push(Skipped {
+                item: "R1",
+                record: format!("Zendesk user {}", user.id),
+                reason: format!("cannot link: email {}", describe(error)),
+            }),
+        }
+    }
+    index
+}
+
+fn describe(error: EmailError) -> String {
+    match error {
+        EmailError::Empty => "is empty".to_owned(),
+        EmailError::Malformed(value) => format!("{value:?} is not an email address"),
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum EmailMapping {
+    Write(String),
+    InSync,
+    SourceEmpty,
+}
+
+/// M1, Zendesk → PowerOffice Go: the target gets the Zendesk email exactly as Zendesk holds it.
+fn map_email(zendesk: Option<&str>, poweroffice: Option<&str>) -> EmailMapping {
+    match zendesk.map(str::trim).filter(|e| !e.is_empty()) {
+        None => EmailMapping::SourceEmpty,
+        Some(email) if poweroffice == Some(email) => EmailMapping::InSync,
+        Some(email) => EmailMapping::Write(email.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{PogContactId, PogContactPersonId, ZendeskUserId};
+    use crate::poweroffice::model::ContactPerson;
+    use crate::zendesk::model::Role;
+    use pretty_assertions::assert_eq;
+    use time::OffsetDateTime;
+
+    fn user(id: u64, email: Option<&str>) -> User {
+        User {
+            id: ZendeskUserId::new(id),
+            name: format!("User {id}"),
+            email: email.map(str::to_owned),
+            role: Role::EndUser,
+            organization_id: None,
+            created_at: OffsetDateTime::UNIX_EPOCH,
+            updated_at: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    fn person(contact: i64, id: i64, email: Option<&str>) -> ContactPerson {
+        ContactPerson {
+            id: PogContactPersonId::new(id),
+            contact_id: PogContactId::new(contact),
+            first_name: Some("First".to_owned()),
+            last_name: Some("Last".to_owned()),
+            email_address: email.map(str::to_owned),
+            last_changed_date_time_offset: OffsetDateTime::UNIX_EPOCH,
+        }
+    }
+
+    fn link(user: u64, contact: i64, id: i64) -> Link {
+        Link {
+            user: ZendeskUserId::new(user),
+            contact_person: ContactPersonRef {
+                contact_id: PogContactId::new(contact),
+                id: PogContactPersonId::new(id),
+            },
+        }
+    }
+
+    fn snapshot(users: Vec<User>, contact_persons: Vec<ContactPerson>) -> Snapshot {
+        Snapshot { users, contact_persons }
+    }
+
+    #[test]
+    fn matching_email_links_and_needs_no_write() {
+        let plan = plan(
+            &snapshot(
+                vec![user(1, Some("kari@acme.no"))],
+                vec![person(10, 100, Some("kari@acme.no"))],
+            ),
+            &LinkTable::default(),
+        );
+        assert_eq!(plan.new_links, vec![link(1, 10, 100)]);
+        assert_eq!(plan.writes, vec![]);
+    }
+
+    #[test]
+    fn different_email_does_not_link() {
+        let plan = plan(
+            &snapshot(
+                vec![user(1, Some("kari@acme.no"))],
+                vec![person(10, 100, Some("ola@acme.no"))],
+            ),
+            &LinkTable::default(),
+        );
+        assert_eq!(plan.new_links, vec![]);
+    }
+
+    #[test]
+    fn case_and_whitespace_differences_link_and_write_the_zendesk_form() {
+        let plan = plan(
+            &snapshot(
+                vec![user(1, Some("kari@acme.no"))],
+                vec![person(10, 100, Some("  KARI@Acme.no "))],
+            ),
+            &LinkTable::default(),
+        );
+        assert_eq!(plan.new_links, vec![link(1, 10, 100)]);
+        assert_eq!(plan.writes.len(), 1);
+        assert_eq!(plan.writes[0].to, "kari@acme.no");
+        assert_eq!(plan.writes[0].from.as_deref(), Some("  KARI@Acme.no "));
+    }
+
+    #[test]
+    fn empty_emails_never_link() {
+        let users = vec![user(1, None), user(2, Some(""))];
+        let persons = vec![
+            person(10, 100, None),
+            person(10, 101, Some("")),
+            person(10, 102, Some("   ")),
+        ];
+        let plan = plan(&snapshot(users, persons), &LinkTable::default());
+        assert_eq!(plan.new_links, vec![]);
+        assert_eq!(plan.skipped.iter().filter(|s| s.reason.contains("is empty")).count(), 5);
+    }
+
+    #[test]
+    fn one_user_links_to_every_contact_person_with_the_email() {
+        let persons = vec![
+            person(10, 100, Some("kari@acme.no")),
+            person(20, 200, Some("Kari@Acme.no")),
+        ];
+        let plan = plan(
+            &snapshot(vec![user(1, Some("kari@acme.no"))], persons),
+            &LinkTable::default(),
+        );
+        assert_eq!(plan.new_links, vec![link(1, 10, 100), link(1, 20, 200)]);
+    }
+
+    #[test]
+    fn an_existing_link_survives_an_email_change_and_carries_it() {
+        let mut links = LinkTable::default();
+        links.insert(link(1, 10, 100));
+        let plan = plan(
+            &snapshot(
+                vec![user(1, Some("kari.new@acme.no"))],
+                vec![person(10, 100, Some("kari@acme.no"))],
+            ),
+            &links,
+        );
+        assert_eq!(plan.new_links, vec![]);
+        assert_eq!(plan.writes[0].to, "kari.new@acme.no");
+    }
+
+    #[test]
+    fn a_linked_user_without_email_never_empties_the_contact_person() {
+        let mut links = LinkTable::default();
+        links.insert(link(1, 10, 100));
+        let plan = plan(
+            &snapshot(vec![user(1, None)], vec![person(10, 100, Some("kari@acme.no"))]),
+            &links,
+        );
+        assert_eq!(plan.writes, vec![]);
+        assert!(plan.skipped.iter().any(|s| s.item == "M1"));
+    }
+
+    #[test]
+    fn links_to_vanished_records_are_dropped() {
+        let mut links = LinkTable::default();
+        links.insert(link(1, 10, 100));
+        links.insert(link(2, 10, 101));
+        let plan = plan(
+            &snapshot(vec![user(1, Some("a@b.no"))], vec![person(10, 101, Some("x@y.no"))]),
+            &links,
+        );
+        assert_eq!(plan.dropped_links, vec![link(1, 10, 100), link(2, 10, 101)]);
+    }
+
+    #[test]
+    fn a_duplicate_zendesk_email_is_reported_and_the_lowest_id_keeps_it() {
+        let users = vec![user(2, Some("kari@acme.no")), user(1, Some("KARI@acme.no"))];
+        let plan = plan(
+            &snapshot(users, vec![person(10, 100, Some("kari@acme.no"))]),
+            &LinkTable::default(),
+        );
+        assert_eq!(plan.new_links, vec![link(1, 10, 100)]);
+        assert!(plan.skipped.iter().any(|s| s.record == "Zendesk user 2"));
+    }
+}

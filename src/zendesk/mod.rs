@@ -1,0 +1,10 @@
+//! Zendesk Support: the wire model, the API contract, the client the sync uses, and the fake
+//! server the checklist runs against.
+
+pub mod client;
+pub mod contract;
+pub mod fake;
+pub mod model;
+
+pub use client::{ZendeskClient, ZendeskSettings};
+pub use fake::{FakeZendesk, ZendeskCredentials};

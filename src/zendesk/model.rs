@@ -1,0 +1,72 @@
+//! Zendesk wire types, as the client reads and writes them. Only the fields the sync uses are
+//! typed; unknown fields are ignored, so a new Zendesk field never breaks a read.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::domain::{ZendeskOrgId, ZendeskUserId};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    EndUser,
+    Agent,
+    Admin,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct User {
+    pub id: ZendeskUserId,
+    pub name: String,
+    pub email: Option<String>,
+    pub role: Role,
+    pub organization_id: Option<ZendeskOrgId>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub created_at: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Organization {
+    pub id: ZendeskOrgId,
+    pub name: String,
+    pub url: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub updated_at: OffsetDateTime,
+}
+
+/// Body of `POST /api/v2/users` (inside `{"user": …}`).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct NewUser {
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<ZendeskOrgId>,
+    /// Keeps Zendesk from mailing a verification link to a test address.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub skip_verify_email: bool,
+}
+
+/// Body of `PUT /api/v2/users/{id}` (inside `{"user": …}`); absent fields are left alone.
+/// An `email` here adds a secondary identity and leaves the primary email as it was.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct UserUpdate {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organization_id: Option<ZendeskOrgId>,
+}
+
+/// Body of `POST /api/v2/organizations` (inside `{"organization": …}`).
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct NewOrganization {
+    pub name: String,
+}
