@@ -80,14 +80,7 @@ pub struct Field {
 impl Field {
     /// A writable, nullable, optional field with no format rule: the most common case.
     pub const fn new(name: &'static str, ty: JsonType) -> Self {
-        Self {
-            name,
-            ty,
-            nullable: true,
-            read_only: false,
-            required_on_create: false,
-            format: Format::Free,
-        }
+        Self { name, ty, nullable: true, read_only: false, required_on_create: false, format: Format::Free }
     }
 
     pub const fn read_only(mut self) -> Self {
@@ -118,13 +111,7 @@ impl Field {
         if self.ty.matches(value) {
             return None;
         }
-        Some(format!(
-            "{} must be a JSON {}, got {} {}",
-            self.name,
-            self.ty.name(),
-            json_type_of(value),
-            value
-        ))
+        Some(format!("{} must be a JSON {}, got {} {}", self.name, self.ty.name(), json_type_of(value), value))
     }
 }
 
@@ -164,14 +151,8 @@ mod tests {
     fn type_mismatch_names_field_expected_and_actual_type() {
         assert_eq!(NAME.type_mismatch(&json!("Acme")), None);
         assert_eq!(NAME.type_mismatch(&Value::Null), None);
-        assert_eq!(
-            NAME.type_mismatch(&json!(42)).unwrap(),
-            "Name must be a JSON string, got integer 42"
-        );
+        assert_eq!(NAME.type_mismatch(&json!(42)).unwrap(), "Name must be a JSON string, got integer 42");
         assert_eq!(ID.type_mismatch(&Value::Null).unwrap(), "Id must not be null");
-        assert_eq!(
-            ID.type_mismatch(&json!(1.5)).unwrap(),
-            "Id must be a JSON integer, got number 1.5"
-        );
+        assert_eq!(ID.type_mismatch(&json!(1.5)).unwrap(), "Id must be a JSON integer, got number 1.5");
     }
 }

@@ -114,10 +114,7 @@ impl Email {
         if !well_formed {
             return Err(EmailError::Malformed(address.to_owned()));
         }
-        Ok(Self {
-            address: address.to_owned(),
-            key: address.to_lowercase(),
-        })
+        Ok(Self { address: address.to_owned(), key: address.to_lowercase() })
     }
 
     /// Parses an optional wire value; `None`, `""` and whitespace all give [`EmailError::Empty`].
@@ -170,10 +167,7 @@ mod tests {
 
     #[test]
     fn different_addresses_differ() {
-        assert_ne!(
-            Email::parse("kari@acme.no").unwrap(),
-            Email::parse("ola@acme.no").unwrap()
-        );
+        assert_ne!(Email::parse("kari@acme.no").unwrap(), Email::parse("ola@acme.no").unwrap());
     }
 
     #[test]

@@ -18,31 +18,13 @@ const EXCERPT_CHARS: usize = 300;
 #[derive(Debug, thiserror::Error)]
 pub enum ClientError {
     #[error("{system} answered {status} to {method} {path}: {excerpt}")]
-    Api {
-        system: System,
-        method: Method,
-        path: String,
-        status: StatusCode,
-        excerpt: String,
-    },
+    Api { system: System, method: Method, path: String, status: StatusCode, excerpt: String },
 
     #[error("{system}: {method} {path} got no answer: {detail}")]
-    Transport {
-        system: System,
-        method: Method,
-        path: String,
-        detail: String,
-    },
+    Transport { system: System, method: Method, path: String, detail: String },
 
     #[error("{system}: the answer to {method} {path} does not fit the expected shape at `{field}`: {detail}; body starts: {excerpt}")]
-    Decode {
-        system: System,
-        method: Method,
-        path: String,
-        field: String,
-        detail: String,
-        excerpt: String,
-    },
+    Decode { system: System, method: Method, path: String, field: String, detail: String, excerpt: String },
 
     #[error("{system}: {detail}")]
     Config { system: System, detail: String },
@@ -82,19 +64,12 @@ impl RequestCounts {
 
 impl RequestCounter {
     fn record(&self, method: &Method) {
-        let counter = if method == Method::GET || method == Method::HEAD {
-            &self.reads
-        } else {
-            &self.writes
-        };
+        let counter = if method == Method::GET || method == Method::HEAD { &self.reads } else { &self.writes };
         counter.fetch_add(1, Ordering::Relaxed);
     }
 
     pub fn snapshot(&self) -> RequestCounts {
-        RequestCounts {
-            reads: self.reads.load(Ordering::Relaxed),
-            writes: self.writes.load(Ordering::Relaxed),
-        }
+        RequestCounts { reads: self.reads.load(Ordering::Relaxed), writes: self.writes.load(Ordering::Relaxed) }
     }
 }
 
@@ -105,10 +80,7 @@ pub(crate) fn build_http_client(system: System) -> Result<reqwest::Client, Clien
         .timeout(Duration::from_secs(60))
         .user_agent(concat!("dataflow-qa/", env!("CARGO_PKG_VERSION")))
         .build()
-        .map_err(|e| ClientError::Config {
-            system,
-            detail: format!("cannot build an HTTP client: {e}"),
-        })
+        .map_err(|e| ClientError::Config { system, detail: format!("cannot build an HTTP client: {e}") })
 }
 
 /// One system's HTTP plumbing: sends a request, counts it, and checks the status.
@@ -130,19 +102,14 @@ pub(crate) struct Answer {
 
 impl Transport {
     pub fn new(system: System) -> Result<Self, ClientError> {
-        Ok(Self {
-            system,
-            http: build_http_client(system)?,
-            counter: RequestCounter::default(),
-        })
+        Ok(Self { system, http: build_http_client(system)?, counter: RequestCounter::default() })
     }
 
     /// Sends the request; any status outside 2xx becomes [`ClientError::Api`].
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Result<Answer, ClientError> {
-        let request = request.build().map_err(|e| ClientError::Config {
-            system: self.system,
-            detail: format!("cannot build a request: {e}"),
-        })?;
+        let request = request
+            .build()
+            .map_err(|e| ClientError::Config { system: self.system, detail: format!("cannot build a request: {e}") })?;
         let method = request.method().clone();
         let path = display_path(request.url());
         self.counter.record(&method);
@@ -152,29 +119,13 @@ impl Transport {
             path: path.clone(),
             detail,
         };
-        let response = self
-            .http
-            .execute(request)
-            .await
-            .map_err(|e| transport_error(describe(&e)))?;
+        let response = self.http.execute(request).await.map_err(|e| transport_error(describe(&e)))?;
         let status = response.status();
         let body = response.text().await.map_err(|e| transport_error(describe(&e)))?;
         if !status.is_success() {
-            return Err(ClientError::Api {
-                system: self.system,
-                method,
-                path,
-                status,
-                excerpt: excerpt(&body),
-            });
+            return Err(ClientError::Api { system: self.system, method, path, status, excerpt: excerpt(&body) });
         }
-        Ok(Answer {
-            system: self.system,
-            method,
-            path,
-            status,
-            body,
-        })
+        Ok(Answer { system: self.system, method, path, status, body })
     }
 }
 

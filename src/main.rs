@@ -1,4 +1,7 @@
 //! The `dataflow-qa` command line.
+// The cucumber writer chain (terminal, JUnit, JSON, normalisation, fail-on-skipped) is a deeply
+// nested type; optimised builds need more than the default query depth to resolve it.
+#![recursion_limit = "256"]
 
 use std::process::ExitCode;
 
@@ -6,11 +9,7 @@ use clap::{Parser, Subcommand};
 use dataflow_qa::harness::{run_checklist, RunArgs};
 
 #[derive(Parser)]
-#[command(
-    name = "dataflow-qa",
-    version,
-    about = "Executable QA checklist for the Zendesk <-> PowerOffice Go dataflow"
-)]
+#[command(name = "dataflow-qa", version, about = "Executable QA checklist for the Zendesk <-> PowerOffice Go dataflow")]
 struct Cli {
     #[command(subcommand)]
     command: Command,

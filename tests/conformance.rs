@@ -3,6 +3,9 @@
 //! (`cargo test --test conformance -- --tags @R1`); libtest's own flags are ignored, and a
 //! libtest name filter that does not select "conformance" skips the checklist.
 
+// See src/main.rs: the cucumber writer chain needs more than the default query depth.
+#![recursion_limit = "256"]
+
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -16,15 +19,8 @@ struct Args {
 }
 
 /// Flags cargo or a developer may pass to every test binary.
-const LIBTEST_FLAGS: &[&str] = &[
-    "--nocapture",
-    "--quiet",
-    "-q",
-    "--show-output",
-    "--ignored",
-    "--include-ignored",
-    "--exact",
-];
+const LIBTEST_FLAGS: &[&str] =
+    &["--nocapture", "--quiet", "-q", "--show-output", "--ignored", "--include-ignored", "--exact"];
 
 fn main() -> ExitCode {
     let mut args = vec!["conformance".to_owned()];
@@ -47,10 +43,7 @@ fn main() -> ExitCode {
     if options.features.is_relative() {
         options.features = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(&options.features);
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
     match runtime.block_on(run_checklist(&options)) {
         Ok(verdict) => ExitCode::from(verdict.exit_code()),
         Err(error) => {

@@ -26,12 +26,8 @@ impl Default for FakeClock {
 
 impl FakeClock {
     pub fn starting_now() -> Self {
-        let now = OffsetDateTime::now_utc()
-            .replace_nanosecond(0)
-            .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-        Self {
-            last: Arc::new(Mutex::new(now)),
-        }
+        let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+        Self { last: Arc::new(Mutex::new(now)) }
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, OffsetDateTime> {
@@ -61,9 +57,7 @@ impl FakeClock {
 
 /// `2021-11-15T23:20:11Z`, as Zendesk writes `created_at` and `updated_at`.
 pub fn zendesk_timestamp(at: OffsetDateTime) -> String {
-    at.to_offset(time::UtcOffset::UTC)
-        .format(ZENDESK_FORMAT)
-        .unwrap_or_default()
+    at.to_offset(time::UtcOffset::UTC).format(ZENDESK_FORMAT).unwrap_or_default()
 }
 
 /// `2021-09-30T08:03:00.123456+00:00`, as PowerOffice Go writes its `…DateTimeOffset` fields.

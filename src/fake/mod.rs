@@ -32,17 +32,8 @@ impl<'a> FakeRequest<'a> {
             .path_segments()
             .map(|parts| parts.filter(|s| !s.is_empty()).map(percent_decode).collect())
             .unwrap_or_default();
-        let query = raw
-            .url
-            .query_pairs()
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        Self {
-            method: raw.method.as_str(),
-            segments,
-            query,
-            raw,
-        }
+        let query = raw.url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+        Self { method: raw.method.as_str(), segments, query, raw }
     }
 
     pub fn path(&self) -> &str {
@@ -108,30 +99,15 @@ pub struct FakeResponse {
 
 impl FakeResponse {
     pub fn json(status: u16, body: Value) -> Self {
-        Self {
-            status,
-            headers: Vec::new(),
-            content_type: "application/json; charset=utf-8",
-            body: Body::Json(body),
-        }
+        Self { status, headers: Vec::new(), content_type: "application/json; charset=utf-8", body: Body::Json(body) }
     }
 
     pub fn text(status: u16, content_type: &'static str, body: impl Into<String>) -> Self {
-        Self {
-            status,
-            headers: Vec::new(),
-            content_type,
-            body: Body::Text(body.into()),
-        }
+        Self { status, headers: Vec::new(), content_type, body: Body::Text(body.into()) }
     }
 
     pub fn empty(status: u16) -> Self {
-        Self {
-            status,
-            headers: Vec::new(),
-            content_type: "",
-            body: Body::Empty,
-        }
+        Self { status, headers: Vec::new(), content_type: "", body: Body::Empty }
     }
 
     pub fn with_content_type(mut self, content_type: &'static str) -> Self {
@@ -234,15 +210,9 @@ impl<A: FakeApi> FakeServer<A> {
     }
 
     async fn serve(server: MockServer, api: A) -> Self {
-        let shared = Arc::new(Mutex::new(Shared {
-            api,
-            journal: Vec::new(),
-        }));
+        let shared = Arc::new(Mutex::new(Shared { api, journal: Vec::new() }));
         Mock::given(any())
-            .respond_with(Dispatch {
-                shared: Arc::clone(&shared),
-                base_uri: server.uri(),
-            })
+            .respond_with(Dispatch { shared: Arc::clone(&shared), base_uri: server.uri() })
             .named("fake API model")
             .mount(&server)
             .await;

@@ -16,23 +16,16 @@ impl Fakes {
         let clock = FakeClock::starting_now();
         let zendesk = FakeZendesk::start(clock.clone()).await;
         let poweroffice = FakePowerOffice::start(clock.clone()).await;
-        Self {
-            clock,
-            zendesk,
-            poweroffice,
-        }
+        Self { clock, zendesk, poweroffice }
     }
 
-    /// Stops both servers. Dropping a wiremock server verifies it synchronously, which spends
-    /// tokio's cooperative budget; yielding after each drop keeps many scenarios in one task
-    /// from spinning forever.
+    /// Stops both servers. Dropping a wiremock server runs a blocking verify that takes a tokio
+    /// lock; on an async worker whose cooperative budget is spent, that lock never becomes
+    /// ready and the thread spins forever. A blocking thread has no budget, so the servers are
+    /// dropped there.
     pub async fn shutdown(self) {
-        let Self {
-            zendesk, poweroffice, ..
-        } = self;
-        drop(zendesk);
-        tokio::task::yield_now().await;
-        drop(poweroffice);
-        tokio::task::yield_now().await;
+        if let Err(error) = tokio::task::spawn_blocking(move || drop(self)).await {
+            eprintln!("dataflow-qa: stopping the fake servers failed: {error}");
+        }
     }
 }

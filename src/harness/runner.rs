@@ -89,8 +89,7 @@ fn parse_tags(options: &RunOptions) -> anyhow::Result<Option<TagOperation>> {
         .tags
         .as_deref()
         .map(|expr| {
-            expr.parse::<TagOperation>()
-                .map_err(|e| anyhow::anyhow!("the tag expression {expr:?} does not parse: {e}"))
+            expr.parse::<TagOperation>().map_err(|e| anyhow::anyhow!("the tag expression {expr:?} does not parse: {e}"))
         })
         .transpose()
 }
@@ -108,11 +107,7 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
     let select = move |feature: &cucumber::gherkin::Feature,
                        rule: Option<&cucumber::gherkin::Rule>,
                        scenario: &cucumber::gherkin::Scenario| {
-        let all_tags = feature
-            .tags
-            .iter()
-            .chain(rule.iter().flat_map(|r| &r.tags))
-            .chain(&scenario.tags);
+        let all_tags = feature.tags.iter().chain(rule.iter().flat_map(|r| &r.tags)).chain(&scenario.tags);
         tags.as_ref().is_none_or(|t| t.eval(all_tags)) && name.as_deref().is_none_or(|n| scenario.name.contains(n))
     };
 
@@ -129,11 +124,8 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
         .fail_on_skipped()
         .with_cli(cli)
         .after(move |_, _, _, finished, world| {
-            let outcome = if matches!(finished, event::ScenarioFinished::StepPassed) {
-                &counted.passed
-            } else {
-                &counted.failed
-            };
+            let outcome =
+                if matches!(finished, event::ScenarioFinished::StepPassed) { &counted.passed } else { &counted.failed };
             outcome.set(outcome.get() + 1);
             async move {
                 if let Some(world) = world {
@@ -145,11 +137,7 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
         .filter_run(features_input(&options.features), select)
         .await;
 
-    println!(
-        "checklist: {} passed, {} failed",
-        tally.passed.get(),
-        tally.failed.get()
-    );
+    println!("checklist: {} passed, {} failed", tally.passed.get(), tally.failed.get());
     let ran = writer.passed_steps() + writer.skipped_steps() + writer.failed_steps();
     let verdict = if writer.parsing_errors() > 0 || writer.hook_errors() > 0 {
         Verdict::Broken

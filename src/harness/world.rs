@@ -87,9 +87,7 @@ impl QaWorld {
     }
 
     pub fn fakes(&self) -> anyhow::Result<&Fakes> {
-        self.fakes
-            .as_ref()
-            .ok_or_else(|| anyhow!("the fakes of this scenario are already stopped"))
+        self.fakes.as_ref().ok_or_else(|| anyhow!("the fakes of this scenario are already stopped"))
     }
 
     pub fn name_user(&mut self, name: &str, id: ZendeskUserId) -> anyhow::Result<()> {
@@ -97,21 +95,11 @@ impl QaWorld {
     }
 
     pub fn name_customer(&mut self, name: &str, id: PogContactId) -> anyhow::Result<()> {
-        remember(
-            &mut self.names.customers,
-            name.to_owned(),
-            id,
-            "PowerOffice Go customer",
-        )
+        remember(&mut self.names.customers, name.to_owned(), id, "PowerOffice Go customer")
     }
 
     pub fn name_contact_person(&mut self, name: &str, customer: &str, person: ContactPersonRef) -> anyhow::Result<()> {
-        remember(
-            &mut self.names.contact_persons,
-            (name.to_owned(), customer.to_owned()),
-            person,
-            "contact person",
-        )
+        remember(&mut self.names.contact_persons, (name.to_owned(), customer.to_owned()), person, "contact person")
     }
 
     pub fn user(&self, name: &str) -> anyhow::Result<ZendeskUserId> {
@@ -123,11 +111,7 @@ impl QaWorld {
     }
 
     pub fn contact_person(&self, name: &str, customer: &str) -> anyhow::Result<ContactPersonRef> {
-        lookup(
-            &self.names.contact_persons,
-            &(name.to_owned(), customer.to_owned()),
-            "contact person",
-        )
+        lookup(&self.names.contact_persons, &(name.to_owned(), customer.to_owned()), "contact person")
     }
 
     pub fn links(&self) -> &LinkTable {
@@ -137,10 +121,8 @@ impl QaWorld {
     /// One pass of the reference sync against this scenario's fakes.
     pub async fn run_sync(&mut self) -> anyhow::Result<()> {
         let fakes = self.fakes()?;
-        let mark = JournalMark {
-            zendesk: fakes.zendesk.journal().len(),
-            poweroffice: fakes.poweroffice.journal().len(),
-        };
+        let mark =
+            JournalMark { zendesk: fakes.zendesk.journal().len(), poweroffice: fakes.poweroffice.journal().len() };
         let report = sync::sync_once(&self.zendesk, &self.poweroffice, &mut self.links).await?;
         if let Some(failure) = report.failed_writes.first() {
             bail!(
@@ -156,9 +138,7 @@ impl QaWorld {
     }
 
     pub fn last_report(&self) -> anyhow::Result<&SyncReport> {
-        self.last_report
-            .as_ref()
-            .context("no sync has run in this scenario yet")
+        self.last_report.as_ref().context("no sync has run in this scenario yet")
     }
 
     /// Write requests each fake received since the last sync started.
@@ -172,13 +152,7 @@ impl QaWorld {
 
     /// Every write the PowerOffice Go fake received in this scenario.
     pub fn poweroffice_writes(&self) -> anyhow::Result<Vec<JournalEntry>> {
-        Ok(self
-            .fakes()?
-            .poweroffice
-            .journal()
-            .into_iter()
-            .filter(|entry| entry.write)
-            .collect())
+        Ok(self.fakes()?.poweroffice.journal().into_iter().filter(|entry| entry.write).collect())
     }
 }
 

@@ -117,13 +117,9 @@ impl PowerOfficeClient {
     }
 
     pub async fn create_customer(&self, customer: &NewCustomer) -> Result<Customer, ClientError> {
-        self.call(
-            Method::POST,
-            "Customers",
-            Some(Body::Json(serde_json::to_value(customer).unwrap_or_default())),
-        )
-        .await?
-        .json()
+        self.call(Method::POST, "Customers", Some(Body::Json(serde_json::to_value(customer).unwrap_or_default())))
+            .await?
+            .json()
     }
 
     pub async fn create_contact_person(
@@ -132,9 +128,7 @@ impl PowerOfficeClient {
         person: &NewContactPerson,
     ) -> Result<ContactPerson, ClientError> {
         let body = Body::Json(serde_json::to_value(person).unwrap_or_default());
-        self.call(Method::POST, &format!("ContactPersons/{contact_id}"), Some(body))
-            .await?
-            .json()
+        self.call(Method::POST, &format!("ContactPersons/{contact_id}"), Some(body)).await?.json()
     }
 
     pub async fn patch_contact_person(
@@ -199,9 +193,9 @@ impl PowerOfficeClient {
             .header("Accept", "application/json");
         request = match body {
             Some(Body::Json(value)) => request.json(value),
-            Some(Body::Patch(value)) => request
-                .header(reqwest::header::CONTENT_TYPE, "application/json-patch+json")
-                .body(value.to_string()),
+            Some(Body::Patch(value)) => {
+                request.header(reqwest::header::CONTENT_TYPE, "application/json-patch+json").body(value.to_string())
+            }
             None => request,
         };
         self.transport.send(request).await
@@ -216,23 +210,16 @@ impl PowerOfficeClient {
             .transport
             .http
             .post(self.token_url.clone())
-            .header(
-                reqwest::header::AUTHORIZATION,
-                format!("Basic {}", self.basic_credentials.expose()),
-            )
+            .header(reqwest::header::AUTHORIZATION, format!("Basic {}", self.basic_credentials.expose()))
             .header(SUBSCRIPTION_HEADER, self.subscription_key.expose())
-            .header(
-                reqwest::header::CONTENT_TYPE,
-                "application/x-www-form-urlencoded; charset=utf-8",
-            )
+            .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded; charset=utf-8")
             .header("Accept", "application/json")
             .body("grant_type=client_credentials");
         let answer = self.transport.send(request).await?;
         let response: TokenResponse = answer.json()?;
-        let lifetime = Duration::from_secs(response.expires_in);
         let token = CachedToken {
             value: Secret::new(response.access_token),
-            renew_at: Instant::now() + lifetime.saturating_sub(RENEW_MARGIN.min(lifetime / 4)),
+            renew_at: renewal_deadline(Instant::now(), response.expires_in),
         };
         let value = token.value.clone();
         *cached = Some(token);
@@ -240,7 +227,28 @@ impl PowerOfficeClient {
     }
 }
 
+/// When a token fetched at `fetched` must be replaced: a minute before it expires, or after
+/// three quarters of its life when it lives less than four minutes.
+fn renewal_deadline(fetched: Instant, expires_in_seconds: u64) -> Instant {
+    let lifetime = Duration::from_secs(expires_in_seconds);
+    fetched + lifetime.saturating_sub(RENEW_MARGIN.min(lifetime / 4))
+}
+
 enum Body {
     Json(Value),
     Patch(Value),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_renewed_a_minute_early_or_at_three_quarters_of_a_short_life() {
+        let now = Instant::now();
+        assert_eq!(renewal_deadline(now, 1200) - now, Duration::from_secs(1140));
+        assert_eq!(renewal_deadline(now, 600) - now, Duration::from_secs(540));
+        assert_eq!(renewal_deadline(now, 120) - now, Duration::from_secs(90));
+        assert_eq!(renewal_deadline(now, 0), now);
+    }
 }

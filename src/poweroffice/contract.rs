@@ -8,15 +8,8 @@ use crate::domain::System;
 
 const DATE_TIME: Format = Format::DateTimeOffset;
 
-pub const INVOICE_DELIVERY_TYPES: &[&str] = &[
-    "PdfByEmail",
-    "Print",
-    "EHF",
-    "AvtaleGiro",
-    "External",
-    "Efaktura",
-    "Factoring",
-];
+pub const INVOICE_DELIVERY_TYPES: &[&str] =
+    &["PdfByEmail", "Print", "EHF", "AvtaleGiro", "External", "Efaktura", "Factoring"];
 pub const REMINDER_DELIVERY_TYPES: &[&str] = &["PdfByEmail", "Print"];
 
 /// `AddressDto`, the `MailAddress` of a contact person.
@@ -37,20 +30,14 @@ pub static CONTACT_PERSON: Entity = Entity {
     name: "ContactPerson",
     fields: &[
         Field::new("ContactId", Integer).not_null().read_only(),
-        Field::new("CreatedDateTimeOffset", String)
-            .not_null()
-            .read_only()
-            .format(DATE_TIME),
+        Field::new("CreatedDateTimeOffset", String).not_null().read_only().format(DATE_TIME),
         Field::new("EmailAddress", String).format(Format::Email),
         Field::new("ExternalCode", String),
         Field::new("FirstName", String).required(),
         Field::new("Id", Integer).not_null().read_only(),
         Field::new("IsActive", Boolean),
         Field::new("IsDefault", Boolean),
-        Field::new("LastChangedDateTimeOffset", String)
-            .not_null()
-            .read_only()
-            .format(DATE_TIME),
+        Field::new("LastChangedDateTimeOffset", String).not_null().read_only().format(DATE_TIME),
         Field::new("LastName", String).required(),
         Field::new("MailAddress", Object).not_null(),
         Field::new("PhoneNumber", String),
@@ -64,17 +51,11 @@ pub static CUSTOMER: Entity = Entity {
     fields: &[
         Field::new("Allowance", Number),
         Field::new("BillableRate", Number),
-        Field::new("ContactCreatedDateTimeOffset", String)
-            .not_null()
-            .read_only()
-            .format(DATE_TIME),
+        Field::new("ContactCreatedDateTimeOffset", String).not_null().read_only().format(DATE_TIME),
         Field::new("ContactGroupIds", Array),
         Field::new("CreatedFromImportJournalId", String).read_only(),
         Field::new("CurrencyCode", String),
-        Field::new("CustomerCreatedDateTimeOffset", String)
-            .not_null()
-            .read_only()
-            .format(DATE_TIME),
+        Field::new("CustomerCreatedDateTimeOffset", String).not_null().read_only().format(DATE_TIME),
         Field::new("CustomerSince", String),
         Field::new("DateOfBirth", String),
         Field::new("DeliveryTerm", String).read_only(),
@@ -91,19 +72,14 @@ pub static CUSTOMER: Entity = Entity {
         Field::new("Id", Integer).not_null().read_only(),
         Field::new("InvoiceBrandingThemeCode", String).read_only(),
         Field::new("InvoiceBrandingThemeId", Integer),
-        Field::new("InvoiceDeliveryType", String)
-            .not_null()
-            .format(Format::OneOf(INVOICE_DELIVERY_TYPES)),
+        Field::new("InvoiceDeliveryType", String).not_null().format(Format::OneOf(INVOICE_DELIVERY_TYPES)),
         Field::new("InvoiceEmailAddress", String),
         Field::new("InvoiceEmailAddressCC", String),
         Field::new("IsActive", Boolean).read_only(),
         Field::new("IsArchived", Boolean),
         Field::new("IsPerson", Boolean),
         Field::new("IsVatFree", Boolean),
-        Field::new("LastChangedDateTimeOffset", String)
-            .not_null()
-            .read_only()
-            .format(DATE_TIME),
+        Field::new("LastChangedDateTimeOffset", String).not_null().read_only().format(DATE_TIME),
         Field::new("LastName", String),
         Field::new("LegalName", String),
         Field::new("MailAddress", Object).not_null(),
@@ -118,9 +94,7 @@ pub static CUSTOMER: Entity = Entity {
         Field::new("PaymentTerm", Integer).read_only(),
         Field::new("PaymentTermId", Integer),
         Field::new("PhoneNumber", String),
-        Field::new("ReminderDeliveryType", String)
-            .not_null()
-            .format(Format::OneOf(REMINDER_DELIVERY_TYPES)),
+        Field::new("ReminderDeliveryType", String).not_null().format(Format::OneOf(REMINDER_DELIVERY_TYPES)),
         Field::new("SalesPersonEmployeeId", Integer),
         Field::new("SalesPersonEmployeeNumber", Integer).read_only(),
         Field::new("SendPaymentReminders", Boolean),

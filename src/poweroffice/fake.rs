@@ -68,10 +68,7 @@ impl FakePowerOffice {
 
     pub async fn start_with(clock: FakeClock, credentials: PowerOfficeCredentials) -> Self {
         let api = PowerOfficeApi::new(clock, &credentials);
-        Self {
-            server: FakeServer::start(api).await,
-            credentials,
-        }
+        Self { server: FakeServer::start(api).await, credentials }
     }
 
     pub fn uri(&self) -> String {
@@ -97,6 +94,11 @@ impl FakePowerOffice {
         self.server.with_api(|api| api.token_lifetime_seconds = seconds);
     }
 
+    /// Invalidates every token issued so far, as a key rotation or an early expiry would.
+    pub fn revoke_tokens(&self) {
+        self.server.with_api(|api| api.tokens.clear());
+    }
+
     pub fn contact_person(&self, person: ContactPersonRef) -> Option<Value> {
         self.server.with_api(|api| {
             api.contact_persons
@@ -110,11 +112,7 @@ impl FakePowerOffice {
 
 impl PowerOfficeApi {
     pub fn new(clock: FakeClock, credentials: &PowerOfficeCredentials) -> Self {
-        let pair = format!(
-            "{}:{}",
-            credentials.application_key.expose(),
-            credentials.client_key.expose()
-        );
+        let pair = format!("{}:{}", credentials.application_key.expose(), credentials.client_key.expose());
         Self {
             basic_credentials: format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(pair)),
             subscription_key: credentials.subscription_key.clone(),
@@ -170,11 +168,7 @@ impl PowerOfficeApi {
             _ => problem(
                 404,
                 "Not found",
-                &format!(
-                    "The fake PowerOffice Go has no route for {} {}.",
-                    request.method,
-                    request.path()
-                ),
+                &format!("The fake PowerOffice Go has no route for {} {}.", request.method, request.path()),
             ),
         }
     }
@@ -190,9 +184,7 @@ impl PowerOfficeApi {
             );
         }
         let body = String::from_utf8_lossy(request.body());
-        let grant_is_client_credentials = body
-            .split('&')
-            .any(|pair| pair.trim() == "grant_type=client_credentials");
+        let grant_is_client_credentials = body.split('&').any(|pair| pair.trim() == "grant_type=client_credentials");
         if !grant_is_client_credentials {
             return token_error("unsupported_grant_type", "The grant_type must be client_credentials.");
         }
@@ -218,10 +210,7 @@ impl PowerOfficeApi {
             }
             Some(_) => return None,
         };
-        Some(FakeResponse::json(
-            401,
-            json!({ "statusCode": 401, "message": message }),
-        ))
+        Some(FakeResponse::json(401, json!({ "statusCode": 401, "message": message })))
     }
 
     fn refuse_unauthorized(&self, request: &FakeRequest<'_>) -> Option<FakeResponse> {
@@ -229,9 +218,7 @@ impl PowerOfficeApi {
             return Some(refusal);
         }
         let token = request.header("authorization").and_then(|h| h.strip_prefix("Bearer "));
-        let valid = token
-            .and_then(|t| self.tokens.get(t))
-            .is_some_and(|expires| self.clock.now() < *expires);
+        let valid = token.and_then(|t| self.tokens.get(t)).is_some_and(|expires| self.clock.now() < *expires);
         (!valid).then(|| FakeResponse::empty(401).with_header("WWW-Authenticate", "Bearer error=\"invalid_token\""))
     }
 
@@ -239,22 +226,13 @@ impl PowerOfficeApi {
         let contact_ids: Option<Vec<i64>> = query_ignoring_case(request, "contactIds")
             .map(|raw| raw.split(',').filter_map(|id| id.trim().parse().ok()).collect());
         list(&self.contact_persons, request, |person| match &contact_ids {
-            Some(ids) => person
-                .get("ContactId")
-                .and_then(Value::as_i64)
-                .is_some_and(|id| ids.contains(&id)),
+            Some(ids) => person.get("ContactId").and_then(Value::as_i64).is_some_and(|id| ids.contains(&id)),
             None => true,
         })
     }
 
     fn find_contact_person(&self, contact_id: &str, id: &str) -> Result<&Map<String, Value>, FakeResponse> {
-        let not_found = || {
-            problem(
-                404,
-                "Object(s) not found",
-                &format!("ContactPerson with id = {id} not found."),
-            )
-        };
+        let not_found = || problem(404, "Object(s) not found", &format!("ContactPerson with id = {id} not found."));
         let contact_id = parse_id(contact_id).ok_or_else(not_found)?;
         self.contact_persons
             .get(&parse_id(id).ok_or_else(not_found)?)
@@ -299,11 +277,7 @@ impl PowerOfficeApi {
         };
         let stamp = poweroffice_timestamp(self.clock.tick());
         let Some(person) = self.contact_persons.get_mut(&key) else {
-            return problem(
-                404,
-                "Object(s) not found",
-                &format!("ContactPerson with id = {id} not found."),
-            );
+            return problem(404, "Object(s) not found", &format!("ContactPerson with id = {id} not found."));
         };
         let mut changed = false;
         for change in changes {
@@ -321,19 +295,10 @@ impl PowerOfficeApi {
             Err(response) => return response,
         };
         let is_person = input.get("IsPerson").and_then(Value::as_bool).unwrap_or(false);
-        let required: &[&str] = if is_person {
-            &["FirstName", "LastName"]
-        } else {
-            &["Name"]
-        };
+        let required: &[&str] = if is_person { &["FirstName", "LastName"] } else { &["Name"] };
         let missing: Vec<String> = required
             .iter()
-            .filter(|name| {
-                input
-                    .get(**name)
-                    .and_then(Value::as_str)
-                    .is_none_or(|v| v.trim().is_empty())
-            })
+            .filter(|name| input.get(**name).and_then(Value::as_str).is_none_or(|v| v.trim().is_empty()))
             .map(|name| format!("{name} is required when IsPerson is {is_person}."))
             .collect();
         if !missing.is_empty() {
@@ -389,11 +354,7 @@ fn parse_id(raw: &str) -> Option<i64> {
 }
 
 fn query_ignoring_case<'r>(request: &'r FakeRequest<'_>, name: &str) -> Option<&'r str> {
-    request
-        .query
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .map(|(_, v)| v.as_str())
+    request.query.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
 
 fn problem(status: u16, title: &str, detail: &str) -> FakeResponse {
@@ -406,11 +367,7 @@ fn validation_error(entity: &Entity, detail: &str) -> FakeResponse {
 }
 
 fn customer_not_found(id: &str) -> FakeResponse {
-    problem(
-        404,
-        "Object(s) not found",
-        &format!("Customer with id = {id} not found."),
-    )
+    problem(404, "Object(s) not found", &format!("Customer with id = {id} not found."))
 }
 
 fn token_error(error: &str, description: &str) -> FakeResponse {
@@ -427,11 +384,7 @@ fn list(
     let number = |name: &str, default: usize| match query_ignoring_case(request, name) {
         None => Ok(default),
         Some(raw) => raw.parse::<usize>().ok().filter(|n| *n > 0).ok_or_else(|| {
-            problem(
-                400,
-                "Invalid query parameter",
-                &format!("{name} must be a positive integer, got '{raw}'."),
-            )
+            problem(400, "Invalid query parameter", &format!("{name} must be a positive integer, got '{raw}'."))
         }),
     };
     let (page_number, page_size) = match (number("PageNumber", 1), number("PageSize", DEFAULT_PAGE_SIZE)) {
@@ -481,24 +434,14 @@ fn post_body(entity: &Entity, request: &FakeRequest<'_>) -> Result<Map<String, V
         }
     }
     for field in entity.fields.iter().filter(|f| f.required_on_create) {
-        if accepted
-            .get(field.name)
-            .and_then(Value::as_str)
-            .is_none_or(|v| v.trim().is_empty())
-        {
+        if accepted.get(field.name).and_then(Value::as_str).is_none_or(|v| v.trim().is_empty()) {
             errors.push(format!("{} is required.", field.name));
         }
     }
     if let Some(Value::Object(address)) = accepted.get("MailAddress") {
         for required in ["City", "ZipCode"] {
-            if address
-                .get(required)
-                .and_then(Value::as_str)
-                .is_none_or(|v| v.trim().is_empty())
-            {
-                errors.push(format!(
-                    "MailAddress.{required} is required when a MailAddress is given."
-                ));
+            if address.get(required).and_then(Value::as_str).is_none_or(|v| v.trim().is_empty()) {
+                errors.push(format!("MailAddress.{required} is required when a MailAddress is given."));
             }
         }
     }
@@ -557,10 +500,7 @@ fn patch_body(entity: &Entity, request: &FakeRequest<'_>) -> Result<Vec<Change>,
         Ok(_) => return Err(validation_error(entity, "The body must be a JSON Patch array.")),
         Err(e) => return Err(validation_error(entity, &e)),
     };
-    operations
-        .iter()
-        .map(|operation| patch_change(entity, operation))
-        .collect()
+    operations.iter().map(|operation| patch_change(entity, operation)).collect()
 }
 
 fn patch_change(entity: &Entity, operation: &Value) -> Result<Change, FakeResponse> {
@@ -573,33 +513,20 @@ fn patch_change(entity: &Entity, operation: &Value) -> Result<Change, FakeRespon
             .cloned()
             .ok_or_else(|| refuse(format!("Operation '{op}' on '{path}' needs a value.")))?,
         "remove" => Value::Null,
-        _ => {
-            return Err(refuse(format!(
-                "Operation '{op}' is not supported; use add, replace or remove."
-            )))
-        }
+        _ => return Err(refuse(format!("Operation '{op}' is not supported; use add, replace or remove."))),
     };
     let mut parts = path.trim_start_matches('/').split('/');
     let top = parts.next().unwrap_or_default();
-    let field = entity.field_ignoring_case(top).ok_or_else(|| {
-        refuse(format!(
-            "The path '{path}' does not name a property of {}.",
-            entity.name
-        ))
-    })?;
+    let field = entity
+        .field_ignoring_case(top)
+        .ok_or_else(|| refuse(format!("The path '{path}' does not name a property of {}.", entity.name)))?;
     if field.read_only {
-        return Err(refuse(format!(
-            "The property '{top}' is read-only and cannot be patched."
-        )));
+        return Err(refuse(format!("The property '{top}' is read-only and cannot be patched.")));
     }
     match (parts.next(), parts.next()) {
         (None, _) => match field.type_mismatch(&value) {
             Some(error) => Err(refuse(error)),
-            None => Ok(Change {
-                field: field.name,
-                nested: None,
-                value,
-            }),
+            None => Ok(Change { field: field.name, nested: None, value }),
         },
         (Some(inner), None) if field.name == "MailAddress" => {
             let nested = ADDRESS
@@ -607,11 +534,7 @@ fn patch_change(entity: &Entity, operation: &Value) -> Result<Change, FakeRespon
                 .ok_or_else(|| refuse(format!("The path '{path}' does not name a property of the address.")))?;
             match nested.type_mismatch(&value) {
                 Some(error) => Err(refuse(error)),
-                None => Ok(Change {
-                    field: field.name,
-                    nested: Some(nested.name),
-                    value,
-                }),
+                None => Ok(Change { field: field.name, nested: Some(nested.name), value }),
             }
         }
         _ => Err(refuse(format!("The path '{path}' is not a patchable property."))),

@@ -24,10 +24,7 @@ pub struct ContactPerson {
 
 impl ContactPerson {
     pub fn reference(&self) -> ContactPersonRef {
-        ContactPersonRef {
-            contact_id: self.contact_id,
-            id: self.id,
-        }
+        ContactPersonRef { contact_id: self.contact_id, id: self.id }
     }
 }
 
@@ -82,10 +79,6 @@ pub struct PatchOperation {
 impl PatchOperation {
     /// `replace` of a top-level property, by its wire name.
     pub fn replace(property: &str, value: impl Into<Value>) -> Self {
-        Self {
-            op: "replace",
-            path: format!("/{property}"),
-            value: value.into(),
-        }
+        Self { op: "replace", path: format!("/{property}"), value: value.into() }
     }
 }

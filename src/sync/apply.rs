@@ -22,15 +22,9 @@ pub async fn apply(plan: SyncPlan, poweroffice: &PowerOfficeClient, links: &mut 
     };
     for write in plan.writes {
         let operation = PatchOperation::replace(write.property, write.to.clone());
-        match poweroffice
-            .patch_contact_person(write.contact_person, &[operation])
-            .await
-        {
+        match poweroffice.patch_contact_person(write.contact_person, &[operation]).await {
             Ok(_) => report.updates.push(write),
-            Err(error) => report.failed_writes.push(FailedWrite {
-                write,
-                error: error.to_string(),
-            }),
+            Err(error) => report.failed_writes.push(FailedWrite { write, error: error.to_string() }),
         }
     }
     report

@@ -25,18 +25,13 @@ impl LinkTable {
     }
 
     pub fn contact_persons_of(&self, user: ZendeskUserId) -> Vec<ContactPersonRef> {
-        self.by_contact_person
-            .iter()
-            .filter(|(_, u)| **u == user)
-            .map(|(cp, _)| *cp)
-            .collect()
+        self.by_contact_person.iter().filter(|(_, u)| **u == user).map(|(cp, _)| *cp).collect()
     }
 
     pub fn links(&self) -> impl Iterator<Item = Link> + '_ {
-        self.by_contact_person.iter().map(|(contact_person, user)| Link {
-            user: *user,
-            contact_person: *contact_person,
-        })
+        self.by_contact_person
+            .iter()
+            .map(|(contact_person, user)| Link { user: *user, contact_person: *contact_person })
     }
 
     pub fn insert(&mut self, link: Link) {

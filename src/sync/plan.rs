@@ -56,19 +56,13 @@ pub fn plan(snapshot: &Snapshot, links: &LinkTable) -> SyncPlan {
     for person in &snapshot.contact_persons {
         let reference = person.reference();
         if let Some(user) = links.user_of(reference).filter(|user| users.contains_key(user)) {
-            current.push(Link {
-                user,
-                contact_person: reference,
-            });
+            current.push(Link { user, contact_person: reference });
             continue;
         }
         match Email::parse_optional(person.email_address.as_deref()) {
             Ok(email) => {
                 if let Some(user) = users_by_email.get(email.key()) {
-                    let link = Link {
-                        user: *user,
-                        contact_person: reference,
-                    };
+                    let link = Link { user: *user, contact_person: reference };
                     plan.new_links.push(link);
                     current.push(link);
                 }
@@ -82,13 +76,9 @@ pub fn plan(snapshot: &Snapshot, links: &LinkTable) -> SyncPlan {
     }
 
     for link in current {
-        let (Some(user), Some(person)) = (
-            users.get(&link.user),
-            snapshot
-                .contact_persons
-                .iter()
-                .find(|cp| cp.reference() == link.contact_person),
-        ) else {
+        let (Some(user), Some(person)) =
+            (users.get(&link.user), snapshot.contact_persons.iter().find(|cp| cp.reference() == link.contact_person))
+        else {
             continue;
         };
         match map_email(user.email.as_deref(), person.email_address.as_deref()) {
@@ -104,10 +94,7 @@ pub fn plan(snapshot: &Snapshot, links: &LinkTable) -> SyncPlan {
             EmailMapping::SourceEmpty => plan.skipped.push(Skipped {
                 item: "M1",
                 record: link.contact_person.to_string(),
-                reason: format!(
-                    "Zendesk user {} has no email, and an empty value never overwrites one",
-                    link.user
-                ),
+                reason: format!("Zendesk user {} has no email, and an empty value never overwrites one", link.user),
             }),
         }
     }
@@ -215,10 +202,7 @@ mod tests {
     #[test]
     fn matching_email_links_and_needs_no_write() {
         let plan = plan(
-            &snapshot(
-                vec![user(1, Some("kari@acme.no"))],
-                vec![person(10, 100, Some("kari@acme.no"))],
-            ),
+            &snapshot(vec![user(1, Some("kari@acme.no"))], vec![person(10, 100, Some("kari@acme.no"))]),
             &LinkTable::default(),
         );
         assert_eq!(plan.new_links, vec![link(1, 10, 100)]);
@@ -228,10 +212,7 @@ mod tests {
     #[test]
     fn different_email_does_not_link() {
         let plan = plan(
-            &snapshot(
-                vec![user(1, Some("kari@acme.no"))],
-                vec![person(10, 100, Some("ola@acme.no"))],
-            ),
+            &snapshot(vec![user(1, Some("kari@acme.no"))], vec![person(10, 100, Some("ola@acme.no"))]),
             &LinkTable::default(),
         );
         assert_eq!(plan.new_links, vec![]);
@@ -240,10 +221,7 @@ mod tests {
     #[test]
     fn case_and_whitespace_differences_link_and_write_the_zendesk_form() {
         let plan = plan(
-            &snapshot(
-                vec![user(1, Some("kari@acme.no"))],
-                vec![person(10, 100, Some("  KARI@Acme.no "))],
-            ),
+            &snapshot(vec![user(1, Some("kari@acme.no"))], vec![person(10, 100, Some("  KARI@Acme.no "))]),
             &LinkTable::default(),
         );
         assert_eq!(plan.new_links, vec![link(1, 10, 100)]);
@@ -255,11 +233,7 @@ mod tests {
     #[test]
     fn empty_emails_never_link() {
         let users = vec![user(1, None), user(2, Some(""))];
-        let persons = vec![
-            person(10, 100, None),
-            person(10, 101, Some("")),
-            person(10, 102, Some("   ")),
-        ];
+        let persons = vec![person(10, 100, None), person(10, 101, Some("")), person(10, 102, Some("   "))];
         let plan = plan(&snapshot(users, persons), &LinkTable::default());
         assert_eq!(plan.new_links, vec![]);
         assert_eq!(plan.skipped.iter().filter(|s| s.reason.contains("is empty")).count(), 5);
@@ -267,14 +241,8 @@ mod tests {
 
     #[test]
     fn one_user_links_to_every_contact_person_with_the_email() {
-        let persons = vec![
-            person(10, 100, Some("kari@acme.no")),
-            person(20, 200, Some("Kari@Acme.no")),
-        ];
-        let plan = plan(
-            &snapshot(vec![user(1, Some("kari@acme.no"))], persons),
-            &LinkTable::default(),
-        );
+        let persons = vec![person(10, 100, Some("kari@acme.no")), person(20, 200, Some("Kari@Acme.no"))];
+        let plan = plan(&snapshot(vec![user(1, Some("kari@acme.no"))], persons), &LinkTable::default());
         assert_eq!(plan.new_links, vec![link(1, 10, 100), link(1, 20, 200)]);
     }
 
@@ -283,10 +251,7 @@ mod tests {
         let mut links = LinkTable::default();
         links.insert(link(1, 10, 100));
         let plan = plan(
-            &snapshot(
-                vec![user(1, Some("kari.new@acme.no"))],
-                vec![person(10, 100, Some("kari@acme.no"))],
-            ),
+            &snapshot(vec![user(1, Some("kari.new@acme.no"))], vec![person(10, 100, Some("kari@acme.no"))]),
             &links,
         );
         assert_eq!(plan.new_links, vec![]);
@@ -297,10 +262,7 @@ mod tests {
     fn a_linked_user_without_email_never_empties_the_contact_person() {
         let mut links = LinkTable::default();
         links.insert(link(1, 10, 100));
-        let plan = plan(
-            &snapshot(vec![user(1, None)], vec![person(10, 100, Some("kari@acme.no"))]),
-            &links,
-        );
+        let plan = plan(&snapshot(vec![user(1, None)], vec![person(10, 100, Some("kari@acme.no"))]), &links);
         assert_eq!(plan.writes, vec![]);
         assert!(plan.skipped.iter().any(|s| s.item == "M1"));
     }
@@ -310,20 +272,14 @@ mod tests {
         let mut links = LinkTable::default();
         links.insert(link(1, 10, 100));
         links.insert(link(2, 10, 101));
-        let plan = plan(
-            &snapshot(vec![user(1, Some("a@b.no"))], vec![person(10, 101, Some("x@y.no"))]),
-            &links,
-        );
+        let plan = plan(&snapshot(vec![user(1, Some("a@b.no"))], vec![person(10, 101, Some("x@y.no"))]), &links);
         assert_eq!(plan.dropped_links, vec![link(1, 10, 100), link(2, 10, 101)]);
     }
 
     #[test]
     fn a_duplicate_zendesk_email_is_reported_and_the_lowest_id_keeps_it() {
         let users = vec![user(2, Some("kari@acme.no")), user(1, Some("KARI@acme.no"))];
-        let plan = plan(
-            &snapshot(users, vec![person(10, 100, Some("kari@acme.no"))]),
-            &LinkTable::default(),
-        );
+        let plan = plan(&snapshot(users, vec![person(10, 100, Some("kari@acme.no"))]), &LinkTable::default());
         assert_eq!(plan.new_links, vec![link(1, 10, 100)]);
         assert!(plan.skipped.iter().any(|s| s.record == "Zendesk user 2"));
     }

@@ -35,10 +35,7 @@ impl ZendeskSettings {
     /// The `Authorization` header value for API-token auth: `{email}/token:{api_token}`.
     pub fn authorization(&self) -> Secret {
         let raw = format!("{}/token:{}", self.email, self.api_token.expose());
-        Secret::new(format!(
-            "Basic {}",
-            base64::engine::general_purpose::STANDARD.encode(raw)
-        ))
+        Secret::new(format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(raw)))
     }
 }
 
@@ -51,9 +48,7 @@ pub struct ZendeskClient {
 
 impl fmt::Debug for ZendeskClient {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ZendeskClient")
-            .field("base", &self.base.as_str())
-            .finish_non_exhaustive()
+        f.debug_struct("ZendeskClient").field("base", &self.base.as_str()).finish_non_exhaustive()
     }
 }
 
@@ -66,11 +61,7 @@ impl ZendeskClient {
                 detail: "the agent email and the API token must both be set".to_owned(),
             });
         }
-        Ok(Self {
-            transport: Transport::new(System::Zendesk)?,
-            base,
-            authorization: settings.authorization(),
-        })
+        Ok(Self { transport: Transport::new(System::Zendesk)?, base, authorization: settings.authorization() })
     }
 
     pub fn request_counts(&self) -> RequestCounts {
@@ -86,33 +77,25 @@ impl ZendeskClient {
     }
 
     pub async fn create_user(&self, user: &NewUser) -> Result<User, ClientError> {
-        let answer = self
-            .send(reqwest::Method::POST, "api/v2/users", Some(json!({ "user": user })))
-            .await?;
+        let answer = self.send(reqwest::Method::POST, "api/v2/users", Some(json!({ "user": user }))).await?;
         unwrap_envelope(&answer, "user")
     }
 
     pub async fn update_user(&self, id: ZendeskUserId, update: &UserUpdate) -> Result<User, ClientError> {
         let path = format!("api/v2/users/{id}");
-        let answer = self
-            .send(reqwest::Method::PUT, &path, Some(json!({ "user": update })))
-            .await?;
+        let answer = self.send(reqwest::Method::PUT, &path, Some(json!({ "user": update }))).await?;
         unwrap_envelope(&answer, "user")
     }
 
     /// The user exactly as the API returned it, for checks of JSON types on the wire.
     pub async fn user_json(&self, id: ZendeskUserId) -> Result<Value, ClientError> {
-        let answer = self
-            .send(reqwest::Method::GET, &format!("api/v2/users/{id}"), None)
-            .await?;
+        let answer = self.send(reqwest::Method::GET, &format!("api/v2/users/{id}"), None).await?;
         unwrap_envelope(&answer, "user")
     }
 
     pub async fn create_organization(&self, organization: &NewOrganization) -> Result<Organization, ClientError> {
         let body = json!({ "organization": organization });
-        let answer = self
-            .send(reqwest::Method::POST, "api/v2/organizations", Some(body))
-            .await?;
+        let answer = self.send(reqwest::Method::POST, "api/v2/organizations", Some(body)).await?;
         unwrap_envelope(&answer, "organization")
     }
 
@@ -126,9 +109,7 @@ impl ZendeskClient {
     }
 
     fn authorize(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
-        request
-            .header(reqwest::header::AUTHORIZATION, self.authorization.expose())
-            .header("Accept", "application/json")
+        request.header(reqwest::header::AUTHORIZATION, self.authorization.expose()).header("Accept", "application/json")
     }
 
     fn url(&self, path: &str) -> Result<Url, ClientError> {
@@ -144,10 +125,7 @@ impl ZendeskClient {
         url.query_pairs_mut().append_pair("page[size]", &PAGE_SIZE.to_string());
         let mut items = Vec::new();
         loop {
-            let answer = self
-                .transport
-                .send(self.authorize(self.transport.http.get(url.clone())))
-                .await?;
+            let answer = self.transport.send(self.authorize(self.transport.http.get(url.clone()))).await?;
             let mut page: Value = answer.json()?;
             let records = page.get_mut(key).map(Value::take).unwrap_or(Value::Null);
             let records: Vec<T> = answer.decode_value(&format!("{key}."), records)?;
@@ -175,9 +153,6 @@ impl ZendeskClient {
 
 fn unwrap_envelope<T: DeserializeOwned>(answer: &Answer, key: &str) -> Result<T, ClientError> {
     let mut body: Value = answer.json()?;
-    let inner = body
-        .get_mut(key)
-        .map(Value::take)
-        .ok_or_else(|| answer.shape_error(key, "missing"))?;
+    let inner = body.get_mut(key).map(Value::take).ok_or_else(|| answer.shape_error(key, "missing"))?;
     answer.decode_value(&format!("{key}."), inner)
 }

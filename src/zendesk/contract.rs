@@ -13,14 +13,8 @@ pub static USER: Entity = Entity {
         Field::new("url", String).not_null().read_only().format(Format::Url),
         Field::new("name", String).not_null().required(),
         Field::new("email", String).format(Format::Email),
-        Field::new("created_at", String)
-            .not_null()
-            .read_only()
-            .format(Format::DateTimeUtc),
-        Field::new("updated_at", String)
-            .not_null()
-            .read_only()
-            .format(Format::DateTimeUtc),
+        Field::new("created_at", String).not_null().read_only().format(Format::DateTimeUtc),
+        Field::new("updated_at", String).not_null().read_only().format(Format::DateTimeUtc),
         Field::new("time_zone", String),
         Field::new("iana_time_zone", String).read_only(),
         Field::new("phone", String),
@@ -37,9 +31,7 @@ pub static USER: Entity = Entity {
         Field::new("active", Boolean).not_null().read_only(),
         Field::new("shared", Boolean).read_only(),
         Field::new("shared_agent", Boolean).read_only(),
-        Field::new("last_login_at", String)
-            .read_only()
-            .format(Format::DateTimeUtc),
+        Field::new("last_login_at", String).read_only().format(Format::DateTimeUtc),
         Field::new("two_factor_auth_enabled", Boolean).read_only(),
         Field::new("signature", String),
         Field::new("details", String),
@@ -73,13 +65,7 @@ pub static ORGANIZATION: Entity = Entity {
         Field::new("shared_comments", Boolean),
         Field::new("tags", Array),
         Field::new("organization_fields", Object),
-        Field::new("created_at", String)
-            .not_null()
-            .read_only()
-            .format(Format::DateTimeUtc),
-        Field::new("updated_at", String)
-            .not_null()
-            .read_only()
-            .format(Format::DateTimeUtc),
+        Field::new("created_at", String).not_null().read_only().format(Format::DateTimeUtc),
+        Field::new("updated_at", String).not_null().read_only().format(Format::DateTimeUtc),
     ],
 };

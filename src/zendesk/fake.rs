@@ -32,10 +32,7 @@ pub struct ZendeskCredentials {
 
 impl Default for ZendeskCredentials {
     fn default() -> Self {
-        Self {
-            email: "qa-agent@example.com".to_owned(),
-            api_token: Secret::new("dataflow-qa-zendesk-dev-token"),
-        }
+        Self { email: "qa-agent@example.com".to_owned(), api_token: Secret::new("dataflow-qa-zendesk-dev-token") }
     }
 }
 
@@ -68,10 +65,7 @@ impl FakeZendesk {
 
     pub async fn start_with(clock: FakeClock, credentials: ZendeskCredentials) -> Self {
         let api = ZendeskApi::new(clock, &credentials);
-        Self {
-            server: FakeServer::start(api).await,
-            credentials,
-        }
+        Self { server: FakeServer::start(api).await, credentials }
     }
 
     pub fn uri(&self) -> String {
@@ -93,8 +87,7 @@ impl FakeZendesk {
 
     /// The stored user as the API would return it.
     pub fn user(&self, id: ZendeskUserId) -> Option<Value> {
-        self.server
-            .with_api(|api| api.users.get(&id.get()).cloned().map(Value::Object))
+        self.server.with_api(|api| api.users.get(&id.get()).cloned().map(Value::Object))
     }
 }
 
@@ -125,11 +118,7 @@ impl ZendeskApi {
         if request.header("authorization") != Some(self.authorization.expose()) {
             return unauthorized();
         }
-        let segments: Vec<&str> = request
-            .segments
-            .iter()
-            .map(|s| s.strip_suffix(".json").unwrap_or(s))
-            .collect();
+        let segments: Vec<&str> = request.segments.iter().map(|s| s.strip_suffix(".json").unwrap_or(s)).collect();
         match (request.method, segments.as_slice()) {
             ("GET", ["api", "v2", "users"]) => list(&self.users, "users", request, base_uri),
             ("POST", ["api", "v2", "users"]) => self.create_user(request, base_uri),
@@ -212,10 +201,7 @@ impl ZendeskApi {
             user.extend(defaults);
         }
         if let Some(email) = email {
-            self.identities.push(Identity {
-                user_id: id,
-                value: email,
-            });
+            self.identities.push(Identity { user_id: id, value: email });
         }
         self.users.insert(id, user.clone());
         FakeResponse::json(201, json!({ "user": user }))
@@ -244,10 +230,7 @@ impl ZendeskApi {
             // A PUT never replaces the primary email: it adds a secondary identity.
             match self.available_email(value, Some(id)) {
                 Ok(email) if !self.identities.iter().any(|i| i.user_id == id && i.value == email) => {
-                    self.identities.push(Identity {
-                        user_id: id,
-                        value: email,
-                    });
+                    self.identities.push(Identity { user_id: id, value: email });
                     changed = true;
                 }
                 Ok(_) => {}
@@ -280,17 +263,12 @@ impl ZendeskApi {
             Ok(name) => name,
             Err(response) => return response,
         };
-        let taken = self.organizations.values().any(|org| {
-            org.get("name")
-                .and_then(Value::as_str)
-                .is_some_and(|n| n.eq_ignore_ascii_case(&name))
-        });
+        let taken = self
+            .organizations
+            .values()
+            .any(|org| org.get("name").and_then(Value::as_str).is_some_and(|n| n.eq_ignore_ascii_case(&name)));
         if taken {
-            return record_invalid(
-                "name",
-                &format!("Name: {name} has already been taken"),
-                Some("DuplicateValue"),
-            );
+            return record_invalid("name", &format!("Name: {name} has already been taken"), Some("DuplicateValue"));
         }
         let id = self.take_id();
         let now = zendesk_timestamp(self.clock.tick());
@@ -330,11 +308,7 @@ impl ZendeskApi {
             record_invalid("email", &format!("Email: {shown} is not properly formatted"), None)
         })?;
         let stored = email.key().to_owned();
-        if self
-            .identities
-            .iter()
-            .any(|i| i.value == stored && Some(i.user_id) != owner)
-        {
+        if self.identities.iter().any(|i| i.value == stored && Some(i.user_id) != owner) {
             return Err(record_invalid(
                 "email",
                 &format!("Email: {stored} is already being used by another user"),
@@ -393,35 +367,23 @@ fn envelope(request: &FakeRequest<'_>, key: &str) -> Result<Map<String, Value>, 
     match request.json_body().map_err(bad_request)? {
         Value::Object(mut body) => match body.remove(key) {
             Some(Value::Object(inner)) => Ok(inner),
-            _ => Err(bad_request(format!(
-                "the body must be a JSON object with a {key:?} object"
-            ))),
+            _ => Err(bad_request(format!("the body must be a JSON object with a {key:?} object"))),
         },
-        _ => Err(bad_request(format!(
-            "the body must be a JSON object with a {key:?} object"
-        ))),
+        _ => Err(bad_request(format!("the body must be a JSON object with a {key:?} object"))),
     }
 }
 
 fn valid_name(input: &Map<String, Value>) -> Result<String, FakeResponse> {
     match input.get("name").and_then(Value::as_str).map(str::trim) {
         Some(name) if !name.is_empty() => Ok(name.to_owned()),
-        _ => Err(record_invalid(
-            "name",
-            "Name: is too short (minimum is 1 characters)",
-            None,
-        )),
+        _ => Err(record_invalid("name", "Name: is too short (minimum is 1 characters)", None)),
     }
 }
 
 fn valid_role(value: &Value) -> Result<String, FakeResponse> {
     match value.as_str() {
         Some(role) if ROLES.contains(&role) => Ok(role.to_owned()),
-        _ => Err(record_invalid(
-            "role",
-            &format!("Role: {value} is not a valid role"),
-            Some("InvalidValue"),
-        )),
+        _ => Err(record_invalid("role", &format!("Role: {value} is not a valid role"), Some("InvalidValue"))),
     }
 }
 
@@ -496,10 +458,7 @@ fn offset_page(
     request: &FakeRequest<'_>,
     endpoint: &str,
 ) -> FakeResponse {
-    let (page, per_page) = match (
-        page_number(request, "page", 1),
-        page_number(request, "per_page", MAX_PAGE_SIZE),
-    ) {
+    let (page, per_page) = match (page_number(request, "page", 1), page_number(request, "per_page", MAX_PAGE_SIZE)) {
         (Ok(page), Ok(per_page)) => (page, per_page.min(MAX_PAGE_SIZE)),
         (Err(response), _) | (_, Err(response)) => return response,
     };
@@ -508,12 +467,8 @@ fn offset_page(
             "offset pagination is limited to the first 10000 records; use cursor pagination".to_owned(),
         );
     }
-    let items: Vec<Value> = records
-        .values()
-        .skip((page - 1) * per_page)
-        .take(per_page)
-        .map(|r| Value::Object(r.clone()))
-        .collect();
+    let items: Vec<Value> =
+        records.values().skip((page - 1) * per_page).take(per_page).map(|r| Value::Object(r.clone())).collect();
     let link = |n: usize| json!(format!("{endpoint}?page={n}&per_page={per_page}"));
     let has_next = page * per_page < records.len();
     FakeResponse::json(

@@ -13,11 +13,7 @@ use crate::poweroffice::model::{NewContactPerson, NewCustomer};
 
 #[given(expr = "the PowerOffice Go customer {string}")]
 async fn customer(world: &mut QaWorld, name: String) -> anyhow::Result<()> {
-    let new_customer = NewCustomer {
-        name: Some(name.clone()),
-        is_person: Some(false),
-        ..NewCustomer::default()
-    };
+    let new_customer = NewCustomer { name: Some(name.clone()), is_person: Some(false), ..NewCustomer::default() };
     let customer = world.poweroffice().create_customer(&new_customer).await?;
     world.name_customer(&name, customer.id)
 }
@@ -30,11 +26,7 @@ async fn create_contact_person(
 ) -> anyhow::Result<()> {
     let (first_name, last_name) = split_name(&name)?;
     let contact_id = world.customer(&customer)?;
-    let person = NewContactPerson {
-        first_name,
-        last_name,
-        email_address: email,
-    };
+    let person = NewContactPerson { first_name, last_name, email_address: email };
     let created = world.poweroffice().create_contact_person(contact_id, &person).await?;
     world.name_contact_person(&name, &customer, created.reference())
 }
@@ -68,33 +60,21 @@ async fn contact_person_has_email(
     expected: String,
 ) -> anyhow::Result<()> {
     let person = contact_person_json(world, &name, &customer).await?;
-    assert_eq!(
-        person.get("EmailAddress"),
-        Some(&Value::String(expected)),
-        "EmailAddress of {name} at {customer}"
-    );
+    assert_eq!(person.get("EmailAddress"), Some(&Value::String(expected)), "EmailAddress of {name} at {customer}");
     Ok(())
 }
 
 #[then(expr = "the EmailAddress of the contact person {string} at {string} is a JSON string on the wire")]
 async fn email_is_a_json_string(world: &mut QaWorld, name: String, customer: String) -> anyhow::Result<()> {
     let person = contact_person_json(world, &name, &customer).await?;
-    let field = CONTACT_PERSON
-        .field("EmailAddress")
-        .context("the contract model has no ContactPerson.EmailAddress")?;
-    let value = person
-        .get(field.name)
-        .with_context(|| format!("the answer has no {} at all: {person}", field.name))?;
+    let field = CONTACT_PERSON.field("EmailAddress").context("the contract model has no ContactPerson.EmailAddress")?;
+    let value = person.get(field.name).with_context(|| format!("the answer has no {} at all: {person}", field.name))?;
     ensure!(
         value.is_string(),
         "EmailAddress must be a JSON string, but the API returned {} {value}",
         json_type_of(value)
     );
-    ensure!(
-        field.type_mismatch(value).is_none(),
-        "the contract model disagrees: {:?}",
-        field.type_mismatch(value)
-    );
+    ensure!(field.type_mismatch(value).is_none(), "the contract model disagrees: {:?}", field.type_mismatch(value));
     Ok(())
 }
 
@@ -106,22 +86,12 @@ async fn written_emails_are_json_strings(world: &mut QaWorld) -> anyhow::Result<
         .filter(|entry| entry.method == "PATCH")
         .filter_map(|entry| entry.body.as_ref()?.as_array().cloned())
         .flatten()
-        .filter(|op| {
-            op.get("path")
-                .and_then(Value::as_str)
-                .is_some_and(|p| p.eq_ignore_ascii_case("/EmailAddress"))
-        })
+        .filter(|op| op.get("path").and_then(Value::as_str).is_some_and(|p| p.eq_ignore_ascii_case("/EmailAddress")))
         .filter_map(|op| op.get("value").cloned())
         .collect();
-    ensure!(
-        !values.is_empty(),
-        "the sync wrote no EmailAddress to PowerOffice Go, so there is nothing to check"
-    );
-    let wrong: Vec<String> = values
-        .iter()
-        .filter(|v| !v.is_string())
-        .map(|v| format!("{} {v}", json_type_of(v)))
-        .collect();
+    ensure!(!values.is_empty(), "the sync wrote no EmailAddress to PowerOffice Go, so there is nothing to check");
+    let wrong: Vec<String> =
+        values.iter().filter(|v| !v.is_string()).map(|v| format!("{} {v}", json_type_of(v))).collect();
     ensure!(wrong.is_empty(), "EmailAddress was written as: {}", wrong.join(", "));
     Ok(())
 }

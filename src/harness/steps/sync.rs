@@ -34,31 +34,16 @@ async fn user_is_not_linked(world: &mut QaWorld, user: String) -> anyhow::Result
 #[then(expr = "the contact person {string} at {string} is linked to no Zendesk user")]
 async fn contact_person_is_not_linked(world: &mut QaWorld, person: String, customer: String) -> anyhow::Result<()> {
     let linked = world.links().user_of(world.contact_person(&person, &customer)?);
-    ensure!(
-        linked.is_none(),
-        "{person} at {customer} is linked to the Zendesk user {linked:?}"
-    );
+    ensure!(linked.is_none(), "{person} at {customer} is linked to the Zendesk user {linked:?}");
     Ok(())
 }
 
 #[then("the last sync wrote nothing to either system")]
 async fn last_sync_wrote_nothing(world: &mut QaWorld) -> anyhow::Result<()> {
-    let writes: Vec<String> = world
-        .writes_since_last_sync()?
-        .iter()
-        .map(|w| format!("{} {} -> {}", w.method, w.path, w.status))
-        .collect();
-    ensure!(
-        writes.is_empty(),
-        "the last sync wrote {} time(s): {}",
-        writes.len(),
-        writes.join("; ")
-    );
+    let writes: Vec<String> =
+        world.writes_since_last_sync()?.iter().map(|w| format!("{} {} -> {}", w.method, w.path, w.status)).collect();
+    ensure!(writes.is_empty(), "the last sync wrote {} time(s): {}", writes.len(), writes.join("; "));
     let report = world.last_report()?;
-    ensure!(
-        report.updates.is_empty(),
-        "the sync reported updates: {:?}",
-        report.updates
-    );
+    ensure!(report.updates.is_empty(), "the sync reported updates: {:?}", report.updates);
     Ok(())
 }

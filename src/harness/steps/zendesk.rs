@@ -6,12 +6,7 @@ use crate::harness::QaWorld;
 use crate::zendesk::model::NewUser;
 
 async fn create_user(world: &mut QaWorld, name: String, email: Option<String>) -> anyhow::Result<()> {
-    let new_user = NewUser {
-        name: name.clone(),
-        email,
-        skip_verify_email: true,
-        ..NewUser::default()
-    };
+    let new_user = NewUser { name: name.clone(), email, skip_verify_email: true, ..NewUser::default() };
     let user = world.zendesk().create_user(&new_user).await?;
     world.name_user(&name, user.id)
 }
