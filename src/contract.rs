@@ -64,6 +64,9 @@ pub enum Format {
     /// PowerOffice Go timestamps: ISO 8601 with an offset, `2021-09-30T08:03:00.123456+00:00`.
     DateTimeOffset,
     Url,
+    /// ISO 3166-1 alpha-2. PowerOffice Go documents the check, so lint relies on it; the fake
+    /// does not enforce it, because the references do not give the exact error.
+    CountryCode,
     OneOf(&'static [&'static str]),
 }
 

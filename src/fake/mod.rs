@@ -1,12 +1,17 @@
 //! Shared machinery of the fake servers. Each fake is a wiremock [`MockServer`] with a single
 //! catch-all mock whose responder hands every request to a stateful API model ([`FakeApi`]),
-//! records it in a journal, and answers. One responder per server keeps routing, auth and the
-//! journal in one place, and an unknown route gets a descriptive answer instead of a bare 404.
+//! records it in a journal, and answers. One responder per server keeps routing, auth, faults
+//! and the journal in one place, and an unknown route gets a descriptive answer instead of a
+//! bare 404. The same controls are served over HTTP under `/__admin/` (no credentials):
+//! `GET`/`DELETE /__admin/requests`, `POST /__admin/reset`, `GET`/`PUT /__admin/state`,
+//! `GET`/`POST`/`DELETE /__admin/faults`.
 
 pub mod clock;
+pub mod faults;
 mod pair;
 
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -14,6 +19,7 @@ use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 pub use clock::FakeClock;
+pub use faults::{Fault, FaultAction};
 pub use pair::Fakes;
 
 /// A request as the API models see it.
@@ -139,6 +145,18 @@ pub trait FakeApi: Send + 'static {
     /// `base_uri` is the fake's own address, for links that point back at it.
     fn handle(&mut self, request: &FakeRequest<'_>, base_uri: &str) -> FakeResponse;
 
+    /// The answer the real API gives for an injected status (its 429 body, say).
+    fn fault_response(&self, status: u16, retry_after: Option<u32>) -> FakeResponse;
+
+    /// Every record, in the API's own shapes.
+    fn dump_state(&self) -> Value;
+
+    /// Replaces every record; the error names what does not fit.
+    fn load_state(&mut self, state: Value, base_uri: &str) -> Result<(), String>;
+
+    /// Forgets every record.
+    fn reset(&mut self);
+
     /// Whether the journal counts the request as a write to the system's data.
     fn is_data_write(&self, request: &FakeRequest<'_>) -> bool {
         request.is_write()
@@ -153,6 +171,9 @@ pub struct JournalEntry {
     pub query: String,
     pub status: u16,
     pub write: bool,
+    /// The injected fault that answered, if one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fault: Option<String>,
     /// The request body when it was JSON, for checks of what the sync sent on the wire.
     #[serde(skip)]
     pub body: Option<Value>,
@@ -161,6 +182,7 @@ pub struct JournalEntry {
 struct Shared<A> {
     api: A,
     journal: Vec<JournalEntry>,
+    faults: Vec<Fault>,
 }
 
 type SharedState<A> = Arc<Mutex<Shared<A>>>;
@@ -168,6 +190,64 @@ type SharedState<A> = Arc<Mutex<Shared<A>>>;
 fn lock<A>(shared: &SharedState<A>) -> MutexGuard<'_, Shared<A>> {
     // A panic in one handler must not take the whole fake down for the scenarios after it.
     shared.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+impl<A: FakeApi> Shared<A> {
+    fn record(&mut self, request: &FakeRequest<'_>, status: u16, fault: Option<String>) {
+        let write = self.api.is_data_write(request);
+        self.journal.push(JournalEntry {
+            method: request.method.to_owned(),
+            path: request.path().to_owned(),
+            query: request.raw.url.query().unwrap_or_default().to_owned(),
+            status,
+            write,
+            fault,
+            body: serde_json::from_slice(request.body()).ok(),
+        });
+    }
+
+    fn admin(&mut self, request: &FakeRequest<'_>, base_uri: &str) -> FakeResponse {
+        let route: Vec<&str> = request.segments.iter().skip(1).map(String::as_str).collect();
+        match (request.method, route.as_slice()) {
+            ("GET", ["requests"]) => FakeResponse::json(200, serde_json::to_value(&self.journal).unwrap_or_default()),
+            ("DELETE", ["requests"]) => {
+                self.journal.clear();
+                FakeResponse::empty(204)
+            }
+            ("POST", ["reset"]) => {
+                self.api.reset();
+                self.journal.clear();
+                self.faults.clear();
+                FakeResponse::empty(204)
+            }
+            ("GET", ["state"]) => FakeResponse::json(200, self.api.dump_state()),
+            ("PUT", ["state"]) => match request.json_body().and_then(|state| self.api.load_state(state, base_uri)) {
+                Ok(()) => FakeResponse::empty(204),
+                Err(error) => admin_error(400, &format!("the state was not loaded: {error}")),
+            },
+            ("GET", ["faults"]) => FakeResponse::json(200, serde_json::to_value(&self.faults).unwrap_or_default()),
+            ("POST", ["faults"]) => match serde_json::from_slice::<Fault>(request.body()) {
+                Ok(fault) => {
+                    self.faults.push(fault);
+                    FakeResponse::empty(201)
+                }
+                Err(error) => admin_error(400, &format!("not a fault: {error}")),
+            },
+            ("DELETE", ["faults"]) => {
+                self.faults.clear();
+                FakeResponse::empty(204)
+            }
+            _ => admin_error(404, &format!("no admin route {} {}", request.method, request.path())),
+        }
+    }
+}
+
+fn admin_error(status: u16, message: &str) -> FakeResponse {
+    FakeResponse::json(status, serde_json::json!({ "error": message }))
+}
+
+fn is_admin(request: &FakeRequest<'_>) -> bool {
+    request.segments.first().is_some_and(|s| s == "__admin")
 }
 
 struct Dispatch<A> {
@@ -179,17 +259,46 @@ impl<A: FakeApi> Respond for Dispatch<A> {
     fn respond(&self, raw: &Request) -> ResponseTemplate {
         let request = FakeRequest::new(raw);
         let mut shared = lock(&self.shared);
-        let response = shared.api.handle(&request, &self.base_uri);
-        let write = shared.api.is_data_write(&request);
-        shared.journal.push(JournalEntry {
-            method: request.method.to_owned(),
-            path: request.path().to_owned(),
-            query: raw.url.query().unwrap_or_default().to_owned(),
-            status: response.status,
-            write,
-            body: serde_json::from_slice(request.body()).ok(),
-        });
-        response.into_template()
+        if is_admin(&request) {
+            return shared.admin(&request, &self.base_uri).into_template();
+        }
+        let (response, fault, delay) = match faults::take_matching(&mut shared.faults, request.method, request.path()) {
+            Some(FaultAction::Status { status, retry_after }) => {
+                (shared.api.fault_response(status, retry_after), Some(format!("status {status}")), None)
+            }
+            Some(FaultAction::Delay { millis }) => {
+                let response = shared.api.handle(&request, &self.base_uri);
+                (response, Some(format!("delay {millis} ms")), Some(Duration::from_millis(millis)))
+            }
+            // Closing is done by the connection-dropping mock, which matched first.
+            Some(FaultAction::CloseConnection) | None => (shared.api.handle(&request, &self.base_uri), None, None),
+        };
+        shared.record(&request, response.status, fault);
+        let template = response.into_template();
+        match delay {
+            Some(delay) => template.set_delay(delay),
+            None => template,
+        }
+    }
+}
+
+/// Matches (and so answers, by closing the connection) a request an armed
+/// [`FaultAction::CloseConnection`] fault covers.
+struct CloseConnectionFault<A> {
+    shared: SharedState<A>,
+}
+
+impl<A: FakeApi> wiremock::Match for CloseConnectionFault<A> {
+    fn matches(&self, raw: &Request) -> bool {
+        let request = FakeRequest::new(raw);
+        let mut shared = lock(&self.shared);
+        let armed = shared.faults.iter().position(|f| f.matches(request.method, request.path()));
+        if !armed.is_some_and(|i| shared.faults[i].action == FaultAction::CloseConnection) {
+            return false;
+        }
+        faults::take_matching(&mut shared.faults, request.method, request.path());
+        shared.record(&request, 0, Some("close connection".to_owned()));
+        true
     }
 }
 
@@ -210,7 +319,15 @@ impl<A: FakeApi> FakeServer<A> {
     }
 
     async fn serve(server: MockServer, api: A) -> Self {
-        let shared = Arc::new(Mutex::new(Shared { api, journal: Vec::new() }));
+        let shared = Arc::new(Mutex::new(Shared { api, journal: Vec::new(), faults: Vec::new() }));
+        Mock::given(CloseConnectionFault { shared: Arc::clone(&shared) })
+            .respond_with_err(|_: &Request| {
+                std::io::Error::new(std::io::ErrorKind::ConnectionAborted, "injected fault: connection closed")
+            })
+            .with_priority(1)
+            .named("injected connection close")
+            .mount(&server)
+            .await;
         Mock::given(any())
             .respond_with(Dispatch { shared: Arc::clone(&shared), base_uri: server.uri() })
             .named("fake API model")
@@ -225,6 +342,15 @@ impl<A: FakeApi> FakeServer<A> {
 
     pub fn journal(&self) -> Vec<JournalEntry> {
         lock(&self.shared).journal.clone()
+    }
+
+    /// Arms a fault for the next matching requests.
+    pub fn inject(&self, fault: Fault) {
+        lock(&self.shared).faults.push(fault);
+    }
+
+    pub fn clear_journal(&self) {
+        lock(&self.shared).journal.clear();
     }
 
     /// Reads or changes the model directly, as an administrator of the real system would.

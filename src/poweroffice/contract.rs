@@ -20,7 +20,7 @@ pub static ADDRESS: Entity = Entity {
         Field::new("AddressLine1", String),
         Field::new("AddressLine2", String),
         Field::new("City", String),
-        Field::new("CountryCode", String),
+        Field::new("CountryCode", String).format(Format::CountryCode),
         Field::new("ZipCode", String),
     ],
 };
@@ -102,5 +102,84 @@ pub static CUSTOMER: Entity = Entity {
         Field::new("TransferToDebtCollectionAgency", Boolean),
         Field::new("UseInvoiceFee", Boolean),
         Field::new("WebsiteUrl", String),
+    ],
+};
+
+/// `ContactAddressDto`, the `MailAddress` of customers and employees.
+pub static CONTACT_ADDRESS: Entity = Entity {
+    system: System::PowerOffice,
+    name: "ContactAddressDto",
+    fields: &[
+        Field::new("AddressLine1", String),
+        Field::new("AddressLine2", String),
+        Field::new("City", String),
+        Field::new("CountryCode", String).format(Format::CountryCode),
+        Field::new("ExternalCode", String),
+        Field::new("Id", Integer).not_null().read_only(),
+        Field::new("LastChangedDateTimeOffset", String).not_null().read_only().format(DATE_TIME),
+        Field::new("ZipCode", String),
+    ],
+};
+
+pub const GENDERS: &[&str] = &["Male", "Female", "Hidden"];
+pub const INTERNATIONAL_ID_TYPES: &[&str] =
+    &["PassportNumber", "NationalIdentityNumber", "TaxIdentificationNumber", "ValueAddedTaxIdentificationNumber"];
+
+pub static EMPLOYEE: Entity = Entity {
+    system: System::PowerOffice,
+    name: "Employee",
+    fields: &[
+        Field::new("ContactCreatedDateTimeOffset", String).not_null().read_only().format(DATE_TIME),
+        Field::new("ContactGroupIds", Array),
+        Field::new("CreatedFromImportJournalId", String).read_only(),
+        Field::new("DateOfBirth", String),
+        Field::new("DepartmentCode", String).read_only(),
+        Field::new("DepartmentId", Integer),
+        Field::new("EmailAddress", String).format(Format::Email),
+        Field::new("EmployeeCreatedDateTimeOffset", String).not_null().read_only().format(DATE_TIME),
+        Field::new("EndDate", String),
+        Field::new("ExpenseBankAccountId", Integer).read_only(),
+        Field::new("ExternalImportReference", String),
+        Field::new("ExternalNumber", Integer),
+        Field::new("FirstName", String).required(),
+        Field::new("Gender", String).format(Format::OneOf(GENDERS)),
+        Field::new("HiredDate", String),
+        Field::new("Id", Integer).not_null().read_only(),
+        Field::new("InternationalIdCountryCode", String).format(Format::CountryCode),
+        Field::new("InternationalIdNumber", String),
+        Field::new("InternationalIdReportToAltinn", Boolean),
+        Field::new("InternationalIdType", String).format(Format::OneOf(INTERNATIONAL_ID_TYPES)),
+        Field::new("IsArchived", Boolean),
+        Field::new("JobTitle", String),
+        Field::new("LastChangedDateTimeOffset", String).not_null().read_only().format(DATE_TIME),
+        Field::new("LastName", String).required(),
+        Field::new("LocationCode", String).read_only(),
+        Field::new("LocationId", Integer),
+        Field::new("MailAddress", Object).not_null(),
+        Field::new("ManagerEmployeeId", Integer),
+        Field::new("ManagerEmployeeNo", Integer).read_only(),
+        Field::new("NationalIdNumber", String),
+        Field::new("Number", Integer),
+        Field::new("PhoneNumber", String),
+        Field::new("SalaryBankAccountId", Integer).read_only(),
+        Field::new("StartDate", String),
+        Field::new("SubledgerAccountId", Integer).not_null().read_only(),
+        Field::new("TravelExpenseBankAccountId", Integer).read_only(),
+    ],
+};
+
+pub static DEPARTMENT: Entity = Entity {
+    system: System::PowerOffice,
+    name: "Department",
+    fields: &[
+        Field::new("Code", String),
+        Field::new("CreatedDateTimeOffset", String).not_null().read_only().format(DATE_TIME),
+        Field::new("CreatedFromImportJournalId", String).read_only(),
+        Field::new("Id", Integer).not_null().read_only(),
+        Field::new("IsActive", Boolean),
+        Field::new("LastChangedDateTimeOffset", String).not_null().read_only().format(DATE_TIME),
+        Field::new("ManagerEmployeeId", Integer),
+        Field::new("ManagerEmployeeNo", Integer).read_only(),
+        Field::new("Name", String).required(),
     ],
 };

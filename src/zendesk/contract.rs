@@ -69,3 +69,34 @@ pub static ORGANIZATION: Entity = Entity {
         Field::new("updated_at", String).not_null().read_only().format(Format::DateTimeUtc),
     ],
 };
+
+pub const IDENTITY_TYPES: &[&str] = &[
+    "email",
+    "twitter",
+    "facebook",
+    "google",
+    "phone_number",
+    "agent_forwarding",
+    "any_channel",
+    "foreign",
+    "sdk",
+    "messaging",
+];
+
+pub static IDENTITY: Entity = Entity {
+    system: System::Zendesk,
+    name: "Identity",
+    fields: &[
+        Field::new("url", String).not_null().read_only().format(Format::Url),
+        Field::new("id", Integer).not_null().read_only(),
+        Field::new("user_id", Integer).not_null().read_only(),
+        Field::new("type", String).not_null().required().format(Format::OneOf(IDENTITY_TYPES)),
+        Field::new("value", String).not_null().required(),
+        Field::new("verified", Boolean),
+        Field::new("primary", Boolean).read_only(),
+        Field::new("created_at", String).not_null().read_only().format(Format::DateTimeUtc),
+        Field::new("updated_at", String).not_null().read_only().format(Format::DateTimeUtc),
+        Field::new("undeliverable_count", Integer).read_only(),
+        Field::new("deliverable_state", String).read_only(),
+    ],
+};
