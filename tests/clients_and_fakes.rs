@@ -1,7 +1,8 @@
 //! Pins the wire behaviour of both fakes (with raw HTTP) and of both clients against them:
 //! auth and its real error shapes, pagination, validation, read-only fields, token caching.
 
-use base64::Engine as _;
+mod support;
+
 use dataflow_qa::domain::{ContactPersonRef, PogContactId, PogContactPersonId};
 use dataflow_qa::fake::{FakeClock, Fakes};
 use dataflow_qa::poweroffice::model::{NewContactPerson, NewCustomer, PatchOperation};
@@ -11,10 +12,7 @@ use dataflow_qa::zendesk::model::{NewUser, User, UserUpdate};
 use dataflow_qa::zendesk::{FakeZendesk, ZendeskClient};
 use pretty_assertions::assert_eq;
 use serde_json::{json, Value};
-
-fn basic(user: &str, password: &str) -> String {
-    format!("Basic {}", base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}")))
-}
+use support::basic;
 
 /// The error names the system, the request and the status, quotes the body, and hides the secret.
 fn assert_clear_error(error: &dataflow_qa::http::ClientError, starts_with: &str, quotes: &str, secret: &str) {
@@ -335,7 +333,7 @@ async fn poweroffice_rejects_what_the_real_api_rejects() {
     assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
 
     let settings = fake.settings();
-    let token = token_for(&settings).await;
+    let token = support::RawPowerOffice::new(&fake).await.token().to_owned();
     let customer =
         client.create_customer(&NewCustomer { name: Some("Acme".into()), ..Default::default() }).await.unwrap();
     let http = reqwest::Client::new();
@@ -366,21 +364,6 @@ async fn poweroffice_rejects_what_the_real_api_rejects() {
     assert_eq!(not_json_patch.status(), 415);
 }
 
-async fn token_for(settings: &PowerOfficeSettings) -> String {
-    let token: Value = reqwest::Client::new()
-        .post(&settings.token_url)
-        .header("Authorization", basic(settings.application_key.expose(), settings.client_key.expose()))
-        .header("Ocp-Apim-Subscription-Key", settings.subscription_key.expose())
-        .body("grant_type=client_credentials")
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    token["access_token"].as_str().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn poweroffice_list_pages_cover_every_record_once() {
     let fake = FakePowerOffice::start(FakeClock::starting_now()).await;
@@ -392,7 +375,7 @@ async fn poweroffice_list_pages_cover_every_record_once() {
             .unwrap();
     }
     let settings = fake.settings();
-    let token = token_for(&settings).await;
+    let token = support::RawPowerOffice::new(&fake).await.token().to_owned();
     let http = reqwest::Client::new();
     for size in [1, 2, 5, 6] {
         let mut names = Vec::new();

@@ -6,7 +6,7 @@ mod support;
 use dataflow_qa::fake::{FakeClock, Fault};
 use dataflow_qa::poweroffice::FakePowerOffice;
 use pretty_assertions::assert_eq;
-use serde_json::{json, Value};
+use serde_json::json;
 use support::RawPowerOffice;
 use time::Duration;
 

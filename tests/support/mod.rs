@@ -118,6 +118,10 @@ impl RawPowerOffice {
         }
     }
 
+    pub fn token(&self) -> &str {
+        &self.token
+    }
+
     fn request(&self, method: &str, path: &str) -> reqwest::RequestBuilder {
         self.http
             .request(method.parse().unwrap(), format!("{}{path}", self.api_base))
