@@ -7,12 +7,15 @@
 //! - [`sync`]: the reference sync (read, plan, apply, report).
 //! - [`fake`]: the machinery both fakes are built on.
 //! - [`harness`]: the World, the steps and the checklist runner.
+//! - [`mock_server`]: `dataflow-qa mock`, both fakes as long-running servers.
 
 pub mod contract;
 pub mod domain;
+pub mod dotenv;
 pub mod fake;
 pub mod harness;
 pub mod http;
+pub mod mock_server;
 pub mod poweroffice;
 pub mod secret;
 pub mod sync;

@@ -3,10 +3,12 @@
 // nested type; optimised builds need more than the default query depth to resolve it.
 #![recursion_limit = "256"]
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use dataflow_qa::harness::{run_checklist, RunArgs};
+use dataflow_qa::mock_server::{serve, MockArgs};
 
 #[derive(Parser)]
 #[command(name = "dataflow-qa", version, about = "Executable QA checklist for the Zendesk <-> PowerOffice Go dataflow")]
@@ -22,17 +24,37 @@ enum Command {
     /// Exit codes: 0 all selected scenarios passed, 1 a scenario failed, 2 usage error,
     /// 3 a feature did not parse or a hook failed, 5 no scenario was selected.
     Run(RunArgs),
+    /// Serve the fake Zendesk and PowerOffice Go until Ctrl-C or SIGTERM.
+    Mock(MockArgs),
 }
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    // Before any thread exists, so setting the environment is safe.
+    if let Err(error) = dataflow_qa::dotenv::load(Path::new(".env")) {
+        eprintln!("dataflow-qa: {error}");
+        return ExitCode::from(2);
+    }
     let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("dataflow-qa: cannot start the async runtime: {error}");
+            return ExitCode::from(3);
+        }
+    };
     match cli.command {
-        Command::Run(args) => match run_checklist(&args.options()).await {
+        Command::Run(args) => match runtime.block_on(run_checklist(&args.options())) {
             Ok(verdict) => ExitCode::from(verdict.exit_code()),
             Err(error) => {
                 eprintln!("dataflow-qa run: {error:#}");
                 ExitCode::from(2)
+            }
+        },
+        Command::Mock(args) => match runtime.block_on(serve(&args)) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("dataflow-qa mock: {error:#}");
+                ExitCode::from(1)
             }
         },
     }

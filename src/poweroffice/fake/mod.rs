@@ -606,6 +606,8 @@ impl FakeApi for PowerOfficeApi {
         }
         let highest = loaded.values().flat_map(|records| records.keys()).max().copied();
         self.next_id = highest.map_or(FIRST_ID, |id| id.max(FIRST_ID - 1) + 1) + 1_000;
+        let numbers = loaded.values().flat_map(|records| records.values()).filter_map(|r| r.get("Number")?.as_i64());
+        self.next_number = numbers.max().map_or(FIRST_NUMBER, |n| n.max(FIRST_NUMBER - 1) + 1);
         self.records = loaded;
         self.in_use.clear();
         Ok(())

@@ -216,8 +216,8 @@ impl FakeApi for ZendeskApi {
     }
 
     fn load_state(&mut self, state: Value, base_uri: &str) -> Result<(), String> {
-        let users = load_records(&USER, &state, "users")?;
-        let organizations = load_records(&ORGANIZATION, &state, "organizations")?;
+        let mut users = load_records(&USER, &state, "users")?;
+        let mut organizations = load_records(&ORGANIZATION, &state, "organizations")?;
         let mut identities = load_records(&IDENTITY, &state, "identities")?;
         let highest = users.keys().chain(organizations.keys()).chain(identities.keys()).max().copied();
         self.next_id = highest.map_or(FIRST_ID, |id| id.max(FIRST_ID - 1) + 1);
@@ -230,6 +230,17 @@ impl FakeApi for ZendeskApi {
                 let at = user.get("created_at").cloned().unwrap_or(Value::Null);
                 identities.insert(identity_id, users::identity_record(base_uri, identity_id, *id, &email, true, at));
             }
+        }
+        // A record's url is its address on this server, as real ones point at their account.
+        for (id, user) in users.iter_mut() {
+            user.insert("url".to_owned(), json!(format!("{base_uri}/api/v2/users/{id}.json")));
+        }
+        for (id, organization) in organizations.iter_mut() {
+            organization.insert("url".to_owned(), json!(format!("{base_uri}/api/v2/organizations/{id}.json")));
+        }
+        for (id, identity) in identities.iter_mut() {
+            let user_id = identity.get("user_id").cloned().unwrap_or(Value::Null);
+            identity.insert("url".to_owned(), json!(format!("{base_uri}/api/v2/users/{user_id}/identities/{id}.json")));
         }
         self.users = users;
         self.organizations = organizations;

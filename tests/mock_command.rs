@@ -1,0 +1,130 @@
+//! `dataflow-qa mock` as a user runs it: the real binary on free ports, answering requests
+//! made with the credentials it prints, and stopping cleanly on SIGTERM.
+
+#![cfg(unix)]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+/// The `KEY=VALUE` lines the command prints at start-up.
+fn start(args: &[&str]) -> (Child, Vec<(String, String)>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dataflow-qa"))
+        .arg("mock")
+        .args(["--zendesk-port", "0", "--poweroffice-port", "0"])
+        .args(args)
+        .env_remove("ZENDESK_API_TOKEN")
+        .env_remove("ZENDESK_EMAIL")
+        .env_remove("POWEROFFICE_APPLICATION_KEY")
+        .env_remove("POWEROFFICE_CLIENT_KEY")
+        .env_remove("POWEROFFICE_SUBSCRIPTION_KEY")
+        .current_dir(std::env::temp_dir())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the binary starts");
+    let mut settings = Vec::new();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if line.starts_with("Admin") {
+            break;
+        }
+        if let Some((key, value)) = line.trim().split_once('=') {
+            settings.push((key.to_owned(), value.to_owned()));
+        }
+    }
+    (child, settings)
+}
+
+fn setting<'a>(settings: &'a [(String, String)], key: &str) -> &'a str {
+    &settings.iter().find(|(k, _)| k == key).unwrap_or_else(|| panic!("{key} was not printed")).1
+}
+
+async fn stop(mut child: Child) {
+    let terminated = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(terminated.success());
+    let status = tokio::time::timeout(Duration::from_secs(10), tokio::task::spawn_blocking(move || child.wait()))
+        .await
+        .expect("the mock stops within 10 s of SIGTERM")
+        .unwrap()
+        .unwrap();
+    assert!(status.success(), "a clean stop exits 0, got {status}");
+}
+
+#[tokio::test]
+async fn the_mock_command_serves_seeded_fakes_with_the_printed_credentials() {
+    let (child, settings) = start(&[]);
+    let zendesk = dataflow_qa::zendesk::ZendeskSettings {
+        base_url: setting(&settings, "ZENDESK_BASE_URL").to_owned(),
+        email: setting(&settings, "ZENDESK_EMAIL").to_owned(),
+        api_token: dataflow_qa::secret::Secret::new(setting(&settings, "ZENDESK_API_TOKEN")),
+    };
+    let users = zendesk.client().unwrap().list_users().await.unwrap();
+    assert!(users.iter().any(|u| u.email.as_deref() == Some("kari@acme.no")), "the default seed is loaded");
+    let poweroffice = dataflow_qa::poweroffice::PowerOfficeSettings {
+        api_base_url: setting(&settings, "POWEROFFICE_API_BASE_URL").to_owned(),
+        token_url: setting(&settings, "POWEROFFICE_TOKEN_URL").to_owned(),
+        application_key: dataflow_qa::secret::Secret::new(setting(&settings, "POWEROFFICE_APPLICATION_KEY")),
+        client_key: dataflow_qa::secret::Secret::new(setting(&settings, "POWEROFFICE_CLIENT_KEY")),
+        subscription_key: dataflow_qa::secret::Secret::new(setting(&settings, "POWEROFFICE_SUBSCRIPTION_KEY")),
+    };
+    let persons = poweroffice.client().unwrap().list_contact_persons().await.unwrap();
+    assert_eq!(persons.len(), 3);
+    let next: Value = reqwest::Client::new()
+        .get(format!("{}/api/v2/users.json?page[size]=1", zendesk.base_url))
+        .basic_auth(format!("{}/token", zendesk.email), Some(zendesk.api_token.expose()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(next["links"]["next"].as_str().unwrap().starts_with(&zendesk.base_url), "links point at the fake itself");
+    stop(child).await;
+}
+
+#[tokio::test]
+async fn credentials_from_the_environment_are_accepted_and_never_printed() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dataflow-qa"))
+        .args(["mock", "--zendesk-port", "0", "--poweroffice-port", "0", "--empty"])
+        .env("ZENDESK_API_TOKEN", "token-from-the-environment")
+        .current_dir(std::env::temp_dir())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut printed = String::new();
+    let mut base = String::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if let Some(url) = line.trim().strip_prefix("ZENDESK_BASE_URL=") {
+            base = url.to_owned();
+        }
+        printed.push_str(&line);
+        if line.starts_with("Admin") {
+            break;
+        }
+    }
+    assert!(!printed.contains("token-from-the-environment"), "{printed}");
+    let settings = dataflow_qa::zendesk::ZendeskSettings {
+        base_url: base,
+        email: "qa-agent@example.com".into(),
+        api_token: dataflow_qa::secret::Secret::new("token-from-the-environment"),
+    };
+    assert_eq!(settings.client().unwrap().list_users().await.unwrap().len(), 0, "--empty starts with no records");
+    stop(child).await;
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port().to_string();
+    let output = Command::new(env!("CARGO_BIN_EXE_dataflow-qa"))
+        .args(["mock", "--zendesk-port", &port, "--poweroffice-port", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("cannot listen on 127.0.0.1:{port} for the fake Zendesk")), "{stderr}");
+}
