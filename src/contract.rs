@@ -70,6 +70,20 @@ pub enum Format {
     OneOf(&'static [&'static str]),
 }
 
+impl Format {
+    /// Whether the fakes of `system` refuse a value that breaks this format. Only rules the
+    /// references document are enforced: enum values on both sides, and email addresses in
+    /// Zendesk. The rest (URLs, country codes, PowerOffice Go's unpublished email typo check)
+    /// are recorded here for lint and the type checks, not enforced.
+    pub fn enforced_by_fakes(self, system: System) -> bool {
+        match self {
+            Format::OneOf(_) => true,
+            Format::Email => system == System::Zendesk,
+            Format::Free | Format::DateTimeUtc | Format::DateTimeOffset | Format::Url | Format::CountryCode => false,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct Field {
     pub name: &'static str,
@@ -118,6 +132,25 @@ impl Field {
     }
 }
 
+impl Field {
+    /// Why `value` breaks this field's format, when the fakes of `system` enforce it.
+    pub fn enforced_format_violation(&self, system: System, value: &Value) -> Option<String> {
+        let text = value.as_str()?;
+        if !self.format.enforced_by_fakes(system) {
+            return None;
+        }
+        match self.format {
+            Format::OneOf(allowed) if !allowed.contains(&text) => Some(format!(
+                "Enum '{}' with value = {text} is not valid; expected one of {}.",
+                self.name,
+                allowed.join(", ")
+            )),
+            Format::Email => crate::domain::Email::parse(text).err().map(|e| format!("{}: {e}", self.name)),
+            _ => None,
+        }
+    }
+}
+
 /// One entity of one API, with every field the project knows of.
 #[derive(Debug)]
 pub struct Entity {
@@ -149,6 +182,18 @@ mod tests {
 
     const NAME: Field = Field::new("Name", JsonType::String);
     const ID: Field = Field::new("Id", JsonType::Integer).not_null().read_only();
+
+    #[test]
+    fn only_documented_formats_are_enforced() {
+        const ROLE: Field = Field::new("role", JsonType::String).format(Format::OneOf(&["agent", "admin"]));
+        const EMAIL: Field = Field::new("EmailAddress", JsonType::String).format(Format::Email);
+        const COUNTRY: Field = Field::new("CountryCode", JsonType::String).format(Format::CountryCode);
+        assert!(ROLE.enforced_format_violation(System::PowerOffice, &json!("owner")).unwrap().contains("agent, admin"));
+        assert_eq!(ROLE.enforced_format_violation(System::PowerOffice, &json!("agent")), None);
+        assert!(EMAIL.enforced_format_violation(System::Zendesk, &json!("badmail")).is_some());
+        assert_eq!(EMAIL.enforced_format_violation(System::PowerOffice, &json!("badmail")), None);
+        assert_eq!(COUNTRY.enforced_format_violation(System::PowerOffice, &json!("agent")), None);
+    }
 
     #[test]
     fn type_mismatch_names_field_expected_and_actual_type() {

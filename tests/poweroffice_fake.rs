@@ -42,6 +42,11 @@ async fn employees_need_names_and_keep_their_created_offset_read_only() {
     let unknown_department = raw.patch(&path, json!([{ "op": "replace", "path": "/DepartmentId", "value": 9 }])).await;
     assert_eq!(unknown_department.status, 404);
     assert!(detail(&unknown_department).contains("Department with id = 9 not found."));
+    let bad_enum = raw.patch(&path, json!([{ "op": "replace", "path": "/Gender", "value": "Robot" }])).await;
+    assert_eq!(bad_enum.status, 400);
+    assert!(detail(&bad_enum).contains("Enum 'Gender' with value = Robot is not valid"));
+    let enum_as_integer = raw.post("/Employees", json!({ "FirstName": "A", "LastName": "B", "Gender": 1 })).await;
+    assert_eq!(enum_as_integer.status, 400, "enums are strings, never integers");
     let no_such_path = raw.patch(&path, json!([{ "op": "replace", "path": "/ManagerEmployeeNo", "value": 2 }])).await;
     assert_eq!(no_such_path.status, 400);
     let patched =

@@ -3,7 +3,7 @@
 
 mod support;
 
-use dataflow_qa::fake::{FakeClock, Fault};
+use dataflow_qa::fake::{FakeClock, Fault, FaultAction};
 use dataflow_qa::zendesk::FakeZendesk;
 use pretty_assertions::assert_eq;
 use serde_json::{json, Value};
@@ -307,28 +307,26 @@ async fn injected_faults_answer_like_the_real_api_and_are_journaled() {
     assert_eq!(raw.get("/api/v2/users.json").await.status, 503);
     assert_eq!(raw.get("/api/v2/users").await.status, 200);
 
-    fake.inject(Fault {
-        method: None,
-        path: "/api/v2/users".into(),
-        times: 1,
-        action: dataflow_qa::fake::FaultAction::CloseConnection,
-    });
+    let close = Fault { method: None, path: "/api/v2/users".into(), times: 1, action: FaultAction::CloseConnection };
+    let delay = Fault { action: FaultAction::Delay { millis: 20 }, ..close.clone() };
+    fake.inject(delay);
+    assert_eq!(raw.get("/api/v2/users").await.status, 200, "a delayed answer is still the real answer");
+
+    fake.inject(close.clone());
     let closed = reqwest::Client::new().get(format!("{}/api/v2/users", fake.uri())).send().await;
     assert!(closed.is_err(), "the connection closes without an answer");
     let client_error = fake.settings().client().unwrap();
-    fake.inject(Fault {
-        method: None,
-        path: "/api/v2/users".into(),
-        times: 1,
-        action: dataflow_qa::fake::FaultAction::CloseConnection,
-    });
+    fake.inject(close);
     let error = client_error.list_users().await.unwrap_err().to_string();
     assert!(error.starts_with("Zendesk: GET /api/v2/users?page%5Bsize%5D=100 got no answer"), "{error}");
 
     let journal: Value =
         admin.get(format!("{}/__admin/requests", fake.uri())).send().await.unwrap().json().await.unwrap();
     let faults: Vec<&str> = journal.as_array().unwrap().iter().filter_map(|e| e["fault"].as_str()).collect();
-    assert_eq!(faults, vec!["status 429", "status 503", "status 503", "close connection", "close connection"]);
+    assert_eq!(
+        faults,
+        vec!["status 429", "status 503", "status 503", "delay 20 ms", "close connection", "close connection"]
+    );
 }
 
 #[tokio::test]

@@ -33,7 +33,7 @@ pub(super) fn post_body(
     let mut errors = Vec::new();
     for (name, value) in body {
         let Some(field) = entity.field_ignoring_case(&name).filter(|f| !f.read_only) else { continue };
-        match field.type_mismatch(&value) {
+        match field.type_mismatch(&value).or_else(|| field.enforced_format_violation(entity.system, &value)) {
             Some(error) => errors.push(error),
             None if field.name == "MailAddress" && value.is_object() => match address_body(address, &value) {
                 Ok(mail) => {
@@ -162,10 +162,12 @@ fn patch_change(entity: &Entity, address: &Entity, operation: &Value) -> Result<
         return Err(refuse(format!("The property '{top}' is read-only and cannot be patched.")));
     }
     match (parts.next(), parts.next()) {
-        (None, _) => match field.type_mismatch(&value) {
-            Some(error) => Err(refuse(error)),
-            None => Ok(Change { field: field.name, nested: None, value }),
-        },
+        (None, _) => {
+            match field.type_mismatch(&value).or_else(|| field.enforced_format_violation(entity.system, &value)) {
+                Some(error) => Err(refuse(error)),
+                None => Ok(Change { field: field.name, nested: None, value }),
+            }
+        }
         (Some(inner), None) if field.name == "MailAddress" => {
             let nested = address.field_ignoring_case(inner).filter(|f| !f.read_only).ok_or_else(not_found)?;
             match nested.type_mismatch(&value) {
