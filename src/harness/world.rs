@@ -124,13 +124,8 @@ impl QaWorld {
         let mark =
             JournalMark { zendesk: fakes.zendesk.journal().len(), poweroffice: fakes.poweroffice.journal().len() };
         let report = sync::sync_once(&self.zendesk, &self.poweroffice, &mut self.links).await?;
-        if let Some(failure) = report.failed_writes.first() {
-            bail!(
-                "the sync could not write {} of {}: {}",
-                failure.write.property,
-                failure.write.contact_person,
-                failure.error
-            );
+        if let Some(failure) = report.failures.first() {
+            bail!("the sync could not {} ({}): {}", failure.action, failure.item, failure.error);
         }
         self.last_sync_mark = Some(mark);
         self.last_report = Some(report);

@@ -141,6 +141,20 @@ impl PowerOfficeClient {
         self.call(Method::PATCH, &path, Some(body)).await?.json()
     }
 
+    pub async fn patch_customer(
+        &self,
+        id: PogContactId,
+        operations: &[PatchOperation],
+    ) -> Result<Customer, ClientError> {
+        let body = Body::Patch(serde_json::to_value(operations).unwrap_or_default());
+        self.call(Method::PATCH, &format!("Customers/{id}"), Some(body)).await?.json()
+    }
+
+    /// The customer exactly as the API returned it, for checks of JSON types on the wire.
+    pub async fn customer_json(&self, id: PogContactId) -> Result<Value, ClientError> {
+        self.call(Method::GET, &format!("Customers/{id}"), None).await?.json()
+    }
+
     /// The contact person exactly as the API returned it, for checks of JSON types on the wire.
     pub async fn contact_person_json(&self, person: ContactPersonRef) -> Result<Value, ClientError> {
         let path = format!("ContactPersons/{}/{}", person.contact_id, person.id);

@@ -48,12 +48,14 @@ pub struct Customer {
     pub is_person: Option<bool>,
     #[serde(default)]
     pub website_url: Option<String>,
+    #[serde(default)]
+    pub external_import_reference: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub last_changed_date_time_offset: OffsetDateTime,
 }
 
 /// Body of `POST /Customers`. A company needs `Name`; a person needs `FirstName` and `LastName`.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct NewCustomer {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -66,6 +68,9 @@ pub struct NewCustomer {
     pub last_name: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub website_url: Option<String>,
+    /// Makes a create idempotent: a customer carrying it is found again after a crash.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_import_reference: Option<String>,
 }
 
 /// One RFC 6902 operation of a PATCH body.
@@ -77,7 +82,7 @@ pub struct PatchOperation {
 }
 
 impl PatchOperation {
-    /// `replace` of a top-level property, by its wire name.
+    /// `replace` of a property by its wire path below the record (`Name`, `MailAddress/City`).
     pub fn replace(property: &str, value: impl Into<Value>) -> Self {
         Self { op: "replace", path: format!("/{property}"), value: value.into() }
     }

@@ -1,9 +1,14 @@
-//! Carrying out a plan: the link table changes, then each write. A write that fails is
-//! recorded with its error and the rest go on, so one bad field never blocks the others.
+//! Carrying out a plan: the link table changes, the creates, then the writes, one PATCH per
+//! record. When a record's PATCH is refused, its properties are tried one by one, so one field
+//! that cannot be written never blocks the others; every failure is reported and the run goes on.
 
-use super::links::LinkTable;
-use super::plan::SyncPlan;
-use super::report::{FailedWrite, SyncReport};
+use std::collections::BTreeMap;
+
+use super::links::{CustomerLink, LinkTable};
+use super::plan::{PlannedWrite, SyncPlan, Target};
+use super::report::{Failure, SyncReport};
+use crate::domain::ContactPersonRef;
+use crate::http::ClientError;
 use crate::poweroffice::model::PatchOperation;
 use crate::poweroffice::PowerOfficeClient;
 
@@ -14,18 +19,83 @@ pub async fn apply(plan: SyncPlan, poweroffice: &PowerOfficeClient, links: &mut 
     for link in &plan.new_links {
         links.insert(*link);
     }
+    for link in &plan.dropped_customer_links {
+        links.unlink_customer(*link);
+    }
+    for link in &plan.adopted_customers {
+        links.link_customer(*link);
+    }
     let mut report = SyncReport {
         links_made: plan.new_links,
         links_dropped: plan.dropped_links,
+        customers_adopted: plan.adopted_customers,
+        customer_links_dropped: plan.dropped_customer_links,
         skipped: plan.skipped,
+        conflicts: plan.conflicts,
         ..SyncReport::default()
     };
-    for write in plan.writes {
-        let operation = PatchOperation::replace(write.property, write.to.clone());
-        match poweroffice.patch_contact_person(write.contact_person, &[operation]).await {
-            Ok(_) => report.updates.push(write),
-            Err(error) => report.failed_writes.push(FailedWrite { write, error: error.to_string() }),
+    for create in plan.customer_creates {
+        match poweroffice.create_customer(&create.customer).await {
+            Ok(customer) => {
+                let link = CustomerLink { organization: create.organization, customer: customer.id };
+                links.link_customer(link);
+                report.customers_created.push(link);
+            }
+            Err(error) => report.failures.push(Failure {
+                item: "R3",
+                action: format!("create a customer for Zendesk organization {}", create.organization),
+                error: error.to_string(),
+            }),
         }
     }
+    let mut by_target: BTreeMap<String, (Target, Vec<PlannedWrite>)> = BTreeMap::new();
+    for write in plan.writes {
+        by_target.entry(write.target.to_string()).or_insert_with(|| (write.target, Vec::new())).1.push(write);
+    }
+    for (target, writes) in by_target.into_values() {
+        write_record(poweroffice, target, writes, &mut report).await;
+    }
     report
+}
+
+async fn patch(poweroffice: &PowerOfficeClient, target: Target, writes: &[PlannedWrite]) -> Result<(), ClientError> {
+    let operations: Vec<PatchOperation> =
+        writes.iter().map(|w| PatchOperation::replace(w.property, w.to.clone())).collect();
+    match target {
+        Target::ContactPerson { contact_id, id } => {
+            poweroffice.patch_contact_person(ContactPersonRef { contact_id, id }, &operations).await.map(drop)
+        }
+        Target::Customer { id } => poweroffice.patch_customer(id, &operations).await.map(drop),
+    }
+}
+
+async fn write_record(
+    poweroffice: &PowerOfficeClient,
+    target: Target,
+    writes: Vec<PlannedWrite>,
+    report: &mut SyncReport,
+) {
+    match patch(poweroffice, target, &writes).await {
+        Ok(()) => report.updates.extend(writes),
+        Err(error) if writes.len() > 1 && error.status().is_some_and(|s| s.is_client_error()) => {
+            for write in writes {
+                match patch(poweroffice, target, std::slice::from_ref(&write)).await {
+                    Ok(()) => report.updates.push(write),
+                    Err(error) => report.failures.push(failure(&write, error)),
+                }
+            }
+        }
+        Err(error) => {
+            let message = error.to_string();
+            report.failures.extend(writes.iter().map(|write| failure(write, &message)));
+        }
+    }
+}
+
+fn failure(write: &PlannedWrite, error: impl std::fmt::Display) -> Failure {
+    Failure {
+        item: write.item,
+        action: format!("write {} of {}", write.property, write.target),
+        error: error.to_string(),
+    }
 }

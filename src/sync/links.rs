@@ -1,12 +1,13 @@
-//! The link table: which Zendesk user each PowerOffice Go contact person is linked to.
-//! A contact person links to at most one user; a user may link to many contact persons
-//! (the same person can be a contact at several customers).
+//! The link table: which Zendesk user each PowerOffice Go contact person is linked to (R1),
+//! and which customer each Zendesk organization is linked to (R3). A contact person links to at
+//! most one user; a user may link to many contact persons (the same person can be a contact at
+//! several customers). An organization links to at most one customer.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::domain::{ContactPersonRef, ZendeskUserId};
+use crate::domain::{ContactPersonRef, PogContactId, ZendeskOrgId, ZendeskUserId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Link {
@@ -14,9 +15,16 @@ pub struct Link {
     pub contact_person: ContactPersonRef,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct CustomerLink {
+    pub organization: ZendeskOrgId,
+    pub customer: PogContactId,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct LinkTable {
     by_contact_person: BTreeMap<ContactPersonRef, ZendeskUserId>,
+    customers: BTreeMap<ZendeskOrgId, PogContactId>,
 }
 
 impl LinkTable {
@@ -42,11 +50,29 @@ impl LinkTable {
         self.by_contact_person.remove(&link.contact_person);
     }
 
+    pub fn customer_of(&self, organization: ZendeskOrgId) -> Option<PogContactId> {
+        self.customers.get(&organization).copied()
+    }
+
+    pub fn customer_links(&self) -> impl Iterator<Item = CustomerLink> + '_ {
+        self.customers
+            .iter()
+            .map(|(organization, customer)| CustomerLink { organization: *organization, customer: *customer })
+    }
+
+    pub fn link_customer(&mut self, link: CustomerLink) {
+        self.customers.insert(link.organization, link.customer);
+    }
+
+    pub fn unlink_customer(&mut self, link: CustomerLink) {
+        self.customers.remove(&link.organization);
+    }
+
     pub fn len(&self) -> usize {
-        self.by_contact_person.len()
+        self.by_contact_person.len() + self.customers.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.by_contact_person.is_empty()
+        self.len() == 0
     }
 }

@@ -1,6 +1,7 @@
 //! The reference sync between Zendesk and PowerOffice Go: read both sides ([`snapshot`]), plan
 //! with pure functions ([`plan`]), apply the plan ([`apply`]), and return a [`SyncReport`].
-//! This slice covers R1 (users ↔ contact persons by email) and M1 (email → EmailAddress).
+//! Covered so far: R1, M1 and M2 (users ↔ contact persons), R2, R3, M3 and M4
+//! (organizations → customers), Zendesk → PowerOffice Go.
 
 mod apply;
 mod links;
@@ -8,9 +9,9 @@ pub mod plan;
 mod report;
 pub mod snapshot;
 
-pub use links::{Link, LinkTable};
-pub use plan::{PlannedWrite, Skipped, SyncPlan};
-pub use report::{FailedWrite, SyncReport, SystemRequests};
+pub use links::{CustomerLink, Link, LinkTable};
+pub use plan::{Finding, PlannedWrite, SyncPlan, Target};
+pub use report::{Failure, SyncReport, SystemRequests};
 
 use crate::http::ClientError;
 use crate::poweroffice::PowerOfficeClient;

@@ -2,13 +2,15 @@
 
 use serde::Serialize;
 
-use super::links::Link;
-use super::plan::{PlannedWrite, Skipped};
+use super::links::{CustomerLink, Link};
+use super::plan::{Finding, PlannedWrite};
 use crate::http::RequestCounts;
 
+/// An action that did not go through, with the error that stopped it.
 #[derive(Clone, Debug, Serialize)]
-pub struct FailedWrite {
-    pub write: PlannedWrite,
+pub struct Failure {
+    pub item: &'static str,
+    pub action: String,
     pub error: String,
 }
 
@@ -22,15 +24,21 @@ pub struct SystemRequests {
 pub struct SyncReport {
     pub links_made: Vec<Link>,
     pub links_dropped: Vec<Link>,
+    /// Customers created for organizations (R3).
+    pub customers_created: Vec<CustomerLink>,
+    /// Customers found again by their import reference and linked.
+    pub customers_adopted: Vec<CustomerLink>,
+    pub customer_links_dropped: Vec<CustomerLink>,
     pub updates: Vec<PlannedWrite>,
-    pub failed_writes: Vec<FailedWrite>,
-    pub skipped: Vec<Skipped>,
+    pub failures: Vec<Failure>,
+    pub skipped: Vec<Finding>,
+    pub conflicts: Vec<Finding>,
     pub requests: SystemRequests,
 }
 
 impl SyncReport {
-    /// True when every planned write went through.
+    /// True when every planned create and write went through.
     pub fn is_clean(&self) -> bool {
-        self.failed_writes.is_empty()
+        self.failures.is_empty()
     }
 }

@@ -1,18 +1,26 @@
-//! Reading both sides: everything the plan needs, fetched before anything is decided.
+//! Reading both sides: everything the plan needs, fetched (in parallel) before anything is
+//! decided.
 
 use crate::http::ClientError;
-use crate::poweroffice::model::ContactPerson;
+use crate::poweroffice::model::{ContactPerson, Customer};
 use crate::poweroffice::PowerOfficeClient;
-use crate::zendesk::model::User;
+use crate::zendesk::model::{Organization, User};
 use crate::zendesk::ZendeskClient;
 
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
     pub users: Vec<User>,
+    pub organizations: Vec<Organization>,
     pub contact_persons: Vec<ContactPerson>,
+    pub customers: Vec<Customer>,
 }
 
 pub async fn read(zendesk: &ZendeskClient, poweroffice: &PowerOfficeClient) -> Result<Snapshot, ClientError> {
-    let (users, contact_persons) = tokio::try_join!(zendesk.list_users(), poweroffice.list_contact_persons())?;
-    Ok(Snapshot { users, contact_persons })
+    let (users, organizations, contact_persons, customers) = tokio::try_join!(
+        zendesk.list_users(),
+        zendesk.list_organizations(),
+        poweroffice.list_contact_persons(),
+        poweroffice.list_customers(),
+    )?;
+    Ok(Snapshot { users, organizations, contact_persons, customers })
 }

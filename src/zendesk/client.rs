@@ -99,6 +99,16 @@ impl ZendeskClient {
         unwrap_envelope(&answer, "organization")
     }
 
+    pub async fn update_organization(
+        &self,
+        id: crate::domain::ZendeskOrgId,
+        organization: &NewOrganization,
+    ) -> Result<Organization, ClientError> {
+        let body = json!({ "organization": organization });
+        let answer = self.send(reqwest::Method::PUT, &format!("api/v2/organizations/{id}"), Some(body)).await?;
+        unwrap_envelope(&answer, "organization")
+    }
+
     async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Answer, ClientError> {
         let url = self.url(path)?;
         let mut request = self.transport.http.request(method, url);

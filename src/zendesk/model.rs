@@ -65,7 +65,7 @@ pub struct UserUpdate {
     pub organization_id: Option<ZendeskOrgId>,
 }
 
-/// Body of `POST /api/v2/organizations` (inside `{"organization": …}`).
+/// Body of `POST /api/v2/organizations` and of a partial `PUT` (inside `{"organization": …}`).
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct NewOrganization {
     pub name: String,

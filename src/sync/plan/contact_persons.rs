@@ -1,48 +1,17 @@
-//! Planning, as pure functions over a snapshot and the link table: which links to make or drop
-//! (R1), and which mapped properties to write (M1). Nothing here does I/O, so every rule is unit
-//! tested without HTTP.
+//! R1 (a Zendesk user links to every contact person with its email), M1 (email →
+//! EmailAddress) and M2 (organization_id ↔ ContactId as a translated reference, never fixed
+//! by moving a contact person).
 
 use std::collections::{BTreeMap, HashSet};
 
-use serde::Serialize;
-
-use super::links::{Link, LinkTable};
-use super::snapshot::Snapshot;
+use super::{string_write, Finding, SyncPlan};
 use crate::domain::{ContactPersonRef, Email, EmailError, ZendeskUserId};
+use crate::sync::links::{Link, LinkTable};
+use crate::sync::snapshot::Snapshot;
 use crate::zendesk::model::User;
 
-/// A write of one mapped property to one PowerOffice Go contact person.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct PlannedWrite {
-    /// The checklist item the write serves (`M1`).
-    pub item: &'static str,
-    pub user: ZendeskUserId,
-    pub contact_person: ContactPersonRef,
-    /// The wire name of the target property.
-    pub property: &'static str,
-    pub from: Option<String>,
-    pub to: String,
-}
-
-/// A record or property the sync left alone, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Skipped {
-    pub item: &'static str,
-    pub record: String,
-    pub reason: String,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct SyncPlan {
-    pub new_links: Vec<Link>,
-    /// Links whose user or contact person no longer exists.
-    pub dropped_links: Vec<Link>,
-    pub writes: Vec<PlannedWrite>,
-    pub skipped: Vec<Skipped>,
-}
-
-pub fn plan(snapshot: &Snapshot, links: &LinkTable) -> SyncPlan {
-    let mut plan = SyncPlan::default();
+/// Plans R1 and M1; returns the links that hold after this run.
+pub(super) fn plan(snapshot: &Snapshot, links: &LinkTable, plan: &mut SyncPlan) -> Vec<Link> {
     let users_by_email = index_users_by_email(&snapshot.users, &mut plan.skipped);
     let users: BTreeMap<ZendeskUserId, &User> = snapshot.users.iter().map(|u| (u.id, u)).collect();
     let contact_persons: HashSet<ContactPersonRef> = snapshot.contact_persons.iter().map(|cp| cp.reference()).collect();
@@ -67,7 +36,7 @@ pub fn plan(snapshot: &Snapshot, links: &LinkTable) -> SyncPlan {
                     current.push(link);
                 }
             }
-            Err(error) => plan.skipped.push(Skipped {
+            Err(error) => plan.skipped.push(Finding {
                 item: "R1",
                 record: reference.to_string(),
                 reason: format!("cannot link: EmailAddress {}", describe(error)),
@@ -75,35 +44,33 @@ pub fn plan(snapshot: &Snapshot, links: &LinkTable) -> SyncPlan {
         }
     }
 
-    for link in current {
+    for link in &current {
         let (Some(user), Some(person)) =
             (users.get(&link.user), snapshot.contact_persons.iter().find(|cp| cp.reference() == link.contact_person))
         else {
             continue;
         };
-        match map_email(user.email.as_deref(), person.email_address.as_deref()) {
-            EmailMapping::Write(to) => plan.writes.push(PlannedWrite {
-                item: "M1",
-                user: link.user,
-                contact_person: link.contact_person,
-                property: "EmailAddress",
-                from: person.email_address.clone(),
-                to,
-            }),
-            EmailMapping::InSync => {}
-            EmailMapping::SourceEmpty => plan.skipped.push(Skipped {
+        match user.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
+            Some(email) => plan.writes.extend(string_write(
+                "M1",
+                link.contact_person.into(),
+                "EmailAddress",
+                person.email_address.as_deref(),
+                email,
+            )),
+            None => plan.skipped.push(Finding {
                 item: "M1",
                 record: link.contact_person.to_string(),
                 reason: format!("Zendesk user {} has no email, and an empty value never overwrites one", link.user),
             }),
         }
     }
-    plan
+    current
 }
 
 /// Users keyed by the R1 comparison key. Zendesk keeps emails unique, so a clash means the data
 /// is not what the API promises: the lowest id keeps the email and the clash is reported.
-fn index_users_by_email<'a>(users: &'a [User], skipped: &mut Vec<Skipped>) -> BTreeMap<String, ZendeskUserId> {
+fn index_users_by_email<'a>(users: &'a [User], skipped: &mut Vec<Finding>) -> BTreeMap<String, ZendeskUserId> {
     let mut sorted: Vec<&'a User> = users.iter().collect();
     sorted.sort_by_key(|u| u.id);
     let mut index = BTreeMap::new();
@@ -111,7 +78,7 @@ fn index_users_by_email<'a>(users: &'a [User], skipped: &mut Vec<Skipped>) -> BT
         match Email::parse_optional(user.email.as_deref()) {
             Ok(email) => {
                 if let Some(first) = index.get(email.key()) {
-                    skipped.push(Skipped {
+                    skipped.push(Finding {
                         item: "R1",
                         record: format!("Zendesk user {}", user.id),
                         reason: format!("its email {email} is also the email of Zendesk user {first}, which keeps it"),
@@ -120,7 +87,7 @@ fn index_users_by_email<'a>(users: &'a [User], skipped: &mut Vec<Skipped>) -> BT
                     index.insert(email.key().to_owned(), user.id);
                 }
             }
-            Err(error) => skipped.push(Skipped {
+            Err(error) => skipped.push(Finding {
                 item: "R1",
                 record: format!("Zendesk user {}", user.id),
                 reason: format!("cannot link: email {}", describe(error)),
@@ -137,27 +104,12 @@ fn describe(error: EmailError) -> String {
     }
 }
 
-#[derive(Debug, PartialEq, Eq)]
-enum EmailMapping {
-    Write(String),
-    InSync,
-    SourceEmpty,
-}
-
-/// M1, Zendesk → PowerOffice Go: the target gets the Zendesk email exactly as Zendesk holds it.
-fn map_email(zendesk: Option<&str>, poweroffice: Option<&str>) -> EmailMapping {
-    match zendesk.map(str::trim).filter(|e| !e.is_empty()) {
-        None => EmailMapping::SourceEmpty,
-        Some(email) if poweroffice == Some(email) => EmailMapping::InSync,
-        Some(email) => EmailMapping::Write(email.to_owned()),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::{PogContactId, PogContactPersonId, ZendeskUserId};
     use crate::poweroffice::model::ContactPerson;
+    use crate::sync::plan::{plan, Target};
     use crate::zendesk::model::Role;
     use pretty_assertions::assert_eq;
     use time::OffsetDateTime;
@@ -196,7 +148,7 @@ mod tests {
     }
 
     fn snapshot(users: Vec<User>, contact_persons: Vec<ContactPerson>) -> Snapshot {
-        Snapshot { users, contact_persons }
+        Snapshot { users, contact_persons, ..Snapshot::default() }
     }
 
     #[test]
@@ -227,7 +179,11 @@ mod tests {
         assert_eq!(plan.new_links, vec![link(1, 10, 100)]);
         assert_eq!(plan.writes.len(), 1);
         assert_eq!(plan.writes[0].to, "kari@acme.no");
-        assert_eq!(plan.writes[0].from.as_deref(), Some("  KARI@Acme.no "));
+        assert_eq!(
+            plan.writes[0].target,
+            Target::ContactPerson { contact_id: PogContactId::new(10), id: PogContactPersonId::new(100) }
+        );
+        assert_eq!(plan.writes[0].from, "  KARI@Acme.no ");
     }
 
     #[test]
