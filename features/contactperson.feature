@@ -1,4 +1,4 @@
-@R1 @M1
+@R1 @M1 @M2
 Feature: Zendesk Users and PowerOffice Go Contactperson
   Spec section "Zendesk Users to PowerOfficeGo Contactperson".
   R1: a Zendesk user merges with a PowerOffice Go contact person when `email` matches
@@ -93,3 +93,25 @@ Feature: Zendesk Users and PowerOffice Go Contactperson
       And the sync runs again
       Then the last sync wrote nothing to either system
       And the contact person "Kari Nordmann" at "Acme AS" has the EmailAddress "kari@acme.no"
+
+  Rule: M2 - Users.organization_id maps to Contactperson.partyId (ContactId in v2), a translated reference
+
+    @M2 @interpretation
+    Scenario: A contact person at another customer than its user's organization is reported, never moved
+      The contact person's customer should be the customer of the user's organization. ContactId
+      is read-only in v2 and nothing may be deleted, so the mismatch is reported and left alone.
+      Given the Zendesk organization "Nordlys AS"
+      And the Zendesk user "Kari Nordmann" with email "kari@acme.no" in the organization "Nordlys AS"
+      And the contact person "Kari Nordmann" at "Acme AS" with email "kari@acme.no"
+      When the sync runs
+      And the sync runs again
+      Then the last sync reported the M2 conflict for the contact person "Kari Nordmann" at "Acme AS"
+      And the contact person "Kari Nordmann" at "Acme AS" still belongs to the customer "Acme AS"
+      And the last sync wrote nothing to either system
+
+    @M2
+    Scenario: ContactId is a JSON integer on the wire
+      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no"
+      And the contact person "Kari Nordmann" at "Acme AS" with email "kari@acme.no"
+      When the sync runs
+      Then the ContactId of the contact person "Kari Nordmann" at "Acme AS" is a JSON integer on the wire

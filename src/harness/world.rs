@@ -7,7 +7,7 @@ use std::fmt;
 
 use anyhow::{anyhow, bail, Context as _};
 
-use crate::domain::{ContactPersonRef, PogContactId, ZendeskUserId};
+use crate::domain::{ContactPersonRef, PogContactId, ZendeskOrgId, ZendeskUserId};
 use crate::fake::{Fakes, JournalEntry};
 use crate::poweroffice::PowerOfficeClient;
 use crate::sync::{self, LinkTable, SyncReport};
@@ -17,6 +17,7 @@ use crate::zendesk::ZendeskClient;
 #[derive(Default)]
 struct Names {
     users: HashMap<String, ZendeskUserId>,
+    organizations: HashMap<String, ZendeskOrgId>,
     customers: HashMap<String, PogContactId>,
     contact_persons: HashMap<(String, String), ContactPersonRef>,
 }
@@ -47,6 +48,7 @@ impl fmt::Debug for QaWorld {
             .field("zendesk", &self.fakes.as_ref().map(|fakes| fakes.zendesk.uri()))
             .field("poweroffice", &self.fakes.as_ref().map(|fakes| fakes.poweroffice.uri()))
             .field("users", &self.names.users)
+            .field("organizations", &self.names.organizations)
             .field("customers", &self.names.customers)
             .field("contact_persons", &self.names.contact_persons)
             .field("links", &self.links.links().collect::<Vec<_>>())
@@ -94,6 +96,22 @@ impl QaWorld {
         remember(&mut self.names.users, name.to_owned(), id, "Zendesk user")
     }
 
+    pub fn name_organization(&mut self, name: &str, id: ZendeskOrgId) -> anyhow::Result<()> {
+        remember(&mut self.names.organizations, name.to_owned(), id, "Zendesk organization")
+    }
+
+    pub fn organization(&self, name: &str) -> anyhow::Result<ZendeskOrgId> {
+        lookup(&self.names.organizations, &name.to_owned(), "Zendesk organization")
+    }
+
+    /// The customer the sync linked to the named organization.
+    pub fn customer_of_organization(&self, name: &str) -> anyhow::Result<PogContactId> {
+        let organization = self.organization(name)?;
+        self.links
+            .customer_of(organization)
+            .with_context(|| format!("the Zendesk organization {name:?} ({organization}) is linked to no customer"))
+    }
+
     pub fn name_customer(&mut self, name: &str, id: PogContactId) -> anyhow::Result<()> {
         remember(&mut self.names.customers, name.to_owned(), id, "PowerOffice Go customer")
     }
@@ -116,6 +134,11 @@ impl QaWorld {
 
     pub fn links(&self) -> &LinkTable {
         &self.links
+    }
+
+    /// Forgets every link, as a sync that crashed before saving its state would.
+    pub fn forget_links(&mut self) {
+        self.links = LinkTable::default();
     }
 
     /// One pass of the reference sync against this scenario's fakes.

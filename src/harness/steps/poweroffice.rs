@@ -1,4 +1,4 @@
-//! Steps about PowerOffice Go records.
+//! Steps about PowerOffice Go records, read back through the API.
 
 use anyhow::{ensure, Context as _};
 use cucumber::{given, then};
@@ -6,10 +6,10 @@ use pretty_assertions::assert_eq;
 use serde_json::Value;
 
 use super::split_name;
-use crate::contract::json_type_of;
+use crate::contract::{json_type_of, Entity};
 use crate::harness::QaWorld;
-use crate::poweroffice::contract::CONTACT_PERSON;
-use crate::poweroffice::model::{NewContactPerson, NewCustomer};
+use crate::poweroffice::contract::{CONTACT_PERSON, CUSTOMER};
+use crate::poweroffice::model::{Customer, NewContactPerson, NewCustomer};
 
 #[given(expr = "the PowerOffice Go customer {string}")]
 async fn customer(world: &mut QaWorld, name: String) -> anyhow::Result<()> {
@@ -52,6 +52,30 @@ async fn contact_person_json(world: &QaWorld, name: &str, customer: &str) -> any
     Ok(world.poweroffice().contact_person_json(person).await?)
 }
 
+/// The customer linked to a Zendesk organization, as PowerOffice Go returns it.
+async fn organization_customer_json(world: &QaWorld, organization: &str) -> anyhow::Result<Value> {
+    let customer = world.customer_of_organization(organization)?;
+    Ok(world.poweroffice().customer_json(customer).await?)
+}
+
+/// Checks one property on the wire against the spec's data type and the contract model.
+fn check_wire_type(entity: &Entity, record: &Value, property: &str, spec_type: &str) -> anyhow::Result<()> {
+    let field =
+        entity.field(property).with_context(|| format!("the contract model has no {}.{property}", entity.name))?;
+    ensure!(
+        field.ty.name() == spec_type,
+        "the spec says {property} is a {spec_type}, but the API contract types it as {}",
+        field.ty.name()
+    );
+    let value = record.get(property).with_context(|| format!("the answer has no {property} at all: {record}"))?;
+    ensure!(
+        field.ty.matches(value),
+        "{property} must be a JSON {spec_type}, but the API returned {} {value}",
+        json_type_of(value)
+    );
+    Ok(())
+}
+
 #[then(expr = "the contact person {string} at {string} has the EmailAddress {string}")]
 async fn contact_person_has_email(
     world: &mut QaWorld,
@@ -64,17 +88,39 @@ async fn contact_person_has_email(
     Ok(())
 }
 
-#[then(expr = "the EmailAddress of the contact person {string} at {string} is a JSON string on the wire")]
-async fn email_is_a_json_string(world: &mut QaWorld, name: String, customer: String) -> anyhow::Result<()> {
+#[then(expr = "the {word} of the contact person {string} at {string} is a JSON {word} on the wire")]
+async fn contact_person_wire_type(
+    world: &mut QaWorld,
+    property: String,
+    name: String,
+    customer: String,
+    spec_type: String,
+) -> anyhow::Result<()> {
     let person = contact_person_json(world, &name, &customer).await?;
-    let field = CONTACT_PERSON.field("EmailAddress").context("the contract model has no ContactPerson.EmailAddress")?;
-    let value = person.get(field.name).with_context(|| format!("the answer has no {} at all: {person}", field.name))?;
-    ensure!(
-        value.is_string(),
-        "EmailAddress must be a JSON string, but the API returned {} {value}",
-        json_type_of(value)
-    );
-    ensure!(field.type_mismatch(value).is_none(), "the contract model disagrees: {:?}", field.type_mismatch(value));
+    check_wire_type(&CONTACT_PERSON, &person, &property, &spec_type)
+}
+
+#[then(expr = "the {word} of the customer for the Zendesk organization {string} is a JSON {word} on the wire")]
+async fn customer_wire_type(
+    world: &mut QaWorld,
+    property: String,
+    organization: String,
+    spec_type: String,
+) -> anyhow::Result<()> {
+    let customer = organization_customer_json(world, &organization).await?;
+    check_wire_type(&CUSTOMER, &customer, &property, &spec_type)
+}
+
+#[then(expr = "the contact person {string} at {string} still belongs to the customer {string}")]
+async fn contact_person_belongs_to(
+    world: &mut QaWorld,
+    name: String,
+    customer: String,
+    owner: String,
+) -> anyhow::Result<()> {
+    let person = contact_person_json(world, &name, &customer).await?;
+    let expected = world.customer(&owner)?;
+    assert_eq!(person.get("ContactId"), Some(&Value::from(expected.get())), "ContactId of {name}");
     Ok(())
 }
 
@@ -93,5 +139,54 @@ async fn written_emails_are_json_strings(world: &mut QaWorld) -> anyhow::Result<
     let wrong: Vec<String> =
         values.iter().filter(|v| !v.is_string()).map(|v| format!("{} {v}", json_type_of(v))).collect();
     ensure!(wrong.is_empty(), "EmailAddress was written as: {}", wrong.join(", "));
+    Ok(())
+}
+
+async fn customers_named(world: &QaWorld, name: &str) -> anyhow::Result<Vec<Customer>> {
+    let customers = world.poweroffice().list_customers().await?;
+    Ok(customers.into_iter().filter(|c| c.name.as_deref() == Some(name)).collect())
+}
+
+#[then(expr = "PowerOffice Go has exactly one company customer named {string}")]
+async fn one_company_customer(world: &mut QaWorld, name: String) -> anyhow::Result<()> {
+    let found = customers_named(world, &name).await?;
+    ensure!(found.len() == 1, "expected one customer named {name:?}, found {}: {found:?}", found.len());
+    ensure!(
+        found[0].is_person == Some(false),
+        "the customer {name:?} is not a company: IsPerson {:?}",
+        found[0].is_person
+    );
+    Ok(())
+}
+
+#[then(expr = "PowerOffice Go has no customer named {string}")]
+async fn no_customer_named(world: &mut QaWorld, name: String) -> anyhow::Result<()> {
+    let found = customers_named(world, &name).await?;
+    ensure!(found.is_empty(), "expected no customer named {name:?}, found {found:?}");
+    Ok(())
+}
+
+#[then("PowerOffice Go has no person customer")]
+async fn no_person_customer(world: &mut QaWorld) -> anyhow::Result<()> {
+    let persons: Vec<Customer> =
+        world.poweroffice().list_customers().await?.into_iter().filter(|c| c.is_person == Some(true)).collect();
+    ensure!(persons.is_empty(), "person customers were created: {persons:?}");
+    Ok(())
+}
+
+#[then(expr = "the customer for the Zendesk organization {string} has the Name {string}")]
+async fn customer_has_name(world: &mut QaWorld, organization: String, expected: String) -> anyhow::Result<()> {
+    let customer = organization_customer_json(world, &organization).await?;
+    assert_eq!(customer.get("Name"), Some(&Value::String(expected)), "Name of the customer for {organization}");
+    Ok(())
+}
+
+#[then(expr = "the customer for the Zendesk organization {string} has the organization's API url as WebsiteUrl")]
+async fn customer_has_url(world: &mut QaWorld, organization: String) -> anyhow::Result<()> {
+    let id = world.organization(&organization)?;
+    let organizations = world.zendesk().list_organizations().await?;
+    let url = organizations.iter().find(|o| o.id == id).map(|o| o.url.clone()).context("the organization is gone")?;
+    let customer = organization_customer_json(world, &organization).await?;
+    assert_eq!(customer.get("WebsiteUrl"), Some(&Value::String(url)), "WebsiteUrl of the customer for {organization}");
     Ok(())
 }

@@ -1,15 +1,21 @@
-//! Steps that run the sync and check what it linked and wrote.
+//! Steps that run the sync and check what it linked, wrote and reported.
 
 use anyhow::ensure;
-use cucumber::{then, when};
+use cucumber::{given, then, when};
 use pretty_assertions::assert_eq;
 
 use crate::harness::QaWorld;
 
+#[given("the sync has run")]
 #[when("the sync runs")]
 #[when("the sync runs again")]
 async fn sync_runs(world: &mut QaWorld) -> anyhow::Result<()> {
     world.run_sync().await
+}
+
+#[when("the sync loses its link table")]
+async fn sync_loses_links(world: &mut QaWorld) {
+    world.forget_links();
 }
 
 #[then(expr = "the Zendesk user {string} is linked to the contact person {string} at {string}")]
@@ -38,6 +44,11 @@ async fn contact_person_is_not_linked(world: &mut QaWorld, person: String, custo
     Ok(())
 }
 
+#[then(expr = "the Zendesk organization {string} is linked to a customer")]
+async fn organization_is_linked(world: &mut QaWorld, organization: String) -> anyhow::Result<()> {
+    world.customer_of_organization(&organization).map(drop)
+}
+
 #[then("the last sync wrote nothing to either system")]
 async fn last_sync_wrote_nothing(world: &mut QaWorld) -> anyhow::Result<()> {
     let writes: Vec<String> =
@@ -45,5 +56,28 @@ async fn last_sync_wrote_nothing(world: &mut QaWorld) -> anyhow::Result<()> {
     ensure!(writes.is_empty(), "the last sync wrote {} time(s): {}", writes.len(), writes.join("; "));
     let report = world.last_report()?;
     ensure!(report.updates.is_empty(), "the sync reported updates: {:?}", report.updates);
+    Ok(())
+}
+
+#[then(expr = "the last sync reported the {word} conflict for the Zendesk organization {string}")]
+async fn conflict_for_organization(world: &mut QaWorld, item: String, organization: String) -> anyhow::Result<()> {
+    let record = format!("Zendesk organization {}", world.organization(&organization)?);
+    let report = world.last_report()?;
+    let found = report.conflicts.iter().any(|c| c.item == item && c.record == record);
+    ensure!(found, "no {item} conflict for {record}; the conflicts were {:?}", report.conflicts);
+    Ok(())
+}
+
+#[then(expr = "the last sync reported the {word} conflict for the contact person {string} at {string}")]
+async fn conflict_for_contact_person(
+    world: &mut QaWorld,
+    item: String,
+    person: String,
+    customer: String,
+) -> anyhow::Result<()> {
+    let record = world.contact_person(&person, &customer)?.to_string();
+    let report = world.last_report()?;
+    let found = report.conflicts.iter().any(|c| c.item == item && c.record == record);
+    ensure!(found, "no {item} conflict for {record}; the conflicts were {:?}", report.conflicts);
     Ok(())
 }

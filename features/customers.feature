@@ -1,0 +1,95 @@
+@R3 @M3 @M4
+Feature: Zendesk Organizations and PowerOffice Go Customers
+  Spec section "Zendesk Organizations to PowerOfficeGo Customers".
+  R3: a new PowerOffice Go customer is created from a Zendesk organization once the
+  organization is connected to a user that is synchronised into PowerOffice Go (here: a user
+  linked to a contact person by R1). M3: name → Name, "string". M4: url → WebsiteUrl, "string".
+  The customer is a company (IsPerson false) and carries the import reference
+  zendesk-organization:<id>, so it is never created twice.
+
+  Background:
+    Given the Zendesk organization "Acme AS"
+    And the PowerOffice Go customer "Ledger Holding AS"
+
+  Rule: R3 - an organization gets one company customer once one of its users is synced
+
+    @R3 @smoke
+    Scenario: An organization whose user links to a contact person gets a company customer
+      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no" in the organization "Acme AS"
+      And the contact person "Kari Nordmann" at "Ledger Holding AS" with email "kari@acme.no"
+      When the sync runs
+      Then PowerOffice Go has exactly one company customer named "Acme AS"
+      And the Zendesk organization "Acme AS" is linked to a customer
+
+    @R3
+    Scenario: An organization without synced users is never created
+      Given the Zendesk user "Ola Nordmann" with email "ola@acme.no" in the organization "Acme AS"
+      When the sync runs
+      Then PowerOffice Go has no customer named "Acme AS"
+
+    @R3
+    Scenario: The customer is created once, however often the sync runs
+      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no" in the organization "Acme AS"
+      And the contact person "Kari Nordmann" at "Ledger Holding AS" with email "kari@acme.no"
+      When the sync runs
+      And the sync runs again
+      Then PowerOffice Go has exactly one company customer named "Acme AS"
+      And the last sync wrote nothing to either system
+
+    @R3 @interpretation
+    Scenario: A customer left behind by an interrupted sync is found again, not duplicated
+      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no" in the organization "Acme AS"
+      And the contact person "Kari Nordmann" at "Ledger Holding AS" with email "kari@acme.no"
+      When the sync runs
+      And the sync loses its link table
+      And the sync runs again
+      Then PowerOffice Go has exactly one company customer named "Acme AS"
+      And the Zendesk organization "Acme AS" is linked to a customer
+
+  Rule: R2 - no person customer is ever created from an organization
+
+    @R2 @interpretation
+    Scenario: An organization with a synced user gets a company customer only, and R2 is reported as a conflict
+      Spec section "Zendesk Organizations to PowerOfficeGo Customers person" asks for a person
+      customer, which needs FirstName and LastName; an organization has neither.
+      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no" in the organization "Acme AS"
+      And the contact person "Kari Nordmann" at "Ledger Holding AS" with email "kari@acme.no"
+      When the sync runs
+      Then PowerOffice Go has no person customer
+      And the last sync reported the R2 conflict for the Zendesk organization "Acme AS"
+
+  Rule: M3 - Organizations.name is written to Customers.Name as a JSON string
+
+    @M3
+    Scenario: A renamed organization renames its customer
+      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no" in the organization "Acme AS"
+      And the contact person "Kari Nordmann" at "Ledger Holding AS" with email "kari@acme.no"
+      And the sync has run
+      When the Zendesk organization "Acme AS" is renamed to "Acme Group AS"
+      And the sync runs again
+      Then the customer for the Zendesk organization "Acme AS" has the Name "Acme Group AS"
+      And PowerOffice Go has no customer named "Acme AS"
+
+    @M3
+    Scenario: Name is a JSON string on the wire
+      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no" in the organization "Acme AS"
+      And the contact person "Kari Nordmann" at "Ledger Holding AS" with email "kari@acme.no"
+      When the sync runs
+      Then the Name of the customer for the Zendesk organization "Acme AS" is a JSON string on the wire
+
+  Rule: M4 - Organizations.url is copied literally to Customers.WebsiteUrl as a JSON string
+
+    @M4 @interpretation
+    Scenario: WebsiteUrl is the organization's API url, copied literally
+      Zendesk's url is the record's API address, not a website; the spec maps it anyway.
+      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no" in the organization "Acme AS"
+      And the contact person "Kari Nordmann" at "Ledger Holding AS" with email "kari@acme.no"
+      When the sync runs
+      Then the customer for the Zendesk organization "Acme AS" has the organization's API url as WebsiteUrl
+
+    @M4
+    Scenario: WebsiteUrl is a JSON string on the wire
+      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no" in the organization "Acme AS"
+      And the contact person "Kari Nordmann" at "Ledger Holding AS" with email "kari@acme.no"
+      When the sync runs
+      Then the WebsiteUrl of the customer for the Zendesk organization "Acme AS" is a JSON string on the wire
