@@ -65,6 +65,15 @@ id_type!(
     PogContactPersonId(i64)
 );
 
+id_type!(
+    /// `Id` of a PowerOffice Go employee.
+    PogEmployeeId(i64)
+);
+id_type!(
+    /// `Id` of a PowerOffice Go department.
+    PogDepartmentId(i64)
+);
+
 /// Where a contact person lives: `/ContactPersons/{contact_id}/{id}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct ContactPersonRef {

@@ -146,7 +146,8 @@ impl QaWorld {
         let fakes = self.fakes()?;
         let mark =
             JournalMark { zendesk: fakes.zendesk.journal().len(), poweroffice: fakes.poweroffice.journal().len() };
-        let report = sync::sync_once(&self.zendesk, &self.poweroffice, &mut self.links).await?;
+        let report =
+            sync::sync_once(&self.zendesk, &self.poweroffice, &mut self.links, &sync::SyncOptions::default()).await?;
         if let Some(failure) = report.failures.first() {
             bail!("the sync could not {} ({}): {}", failure.action, failure.item, failure.error);
         }

@@ -12,8 +12,11 @@ use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::model::{ContactPerson, Customer, NewContactPerson, NewCustomer, PatchOperation};
-use crate::domain::{ContactPersonRef, PogContactId, System};
+use super::model::{
+    ContactPerson, Customer, Department, Employee, NewContactPerson, NewCustomer, NewDepartment, NewEmployee,
+    PatchOperation,
+};
+use crate::domain::{ContactPersonRef, PogContactId, PogEmployeeId, System};
 use crate::http::{parse_base_url, Answer, ClientError, RequestCounts, Transport};
 use crate::secret::Secret;
 
@@ -148,6 +151,34 @@ impl PowerOfficeClient {
     ) -> Result<Customer, ClientError> {
         let body = Body::Patch(serde_json::to_value(operations).unwrap_or_default());
         self.call(Method::PATCH, &format!("Customers/{id}"), Some(body)).await?.json()
+    }
+
+    pub async fn list_employees(&self) -> Result<Vec<Employee>, ClientError> {
+        self.list_all("Employees").await
+    }
+
+    pub async fn create_employee(&self, employee: &NewEmployee) -> Result<Employee, ClientError> {
+        let body = Body::Json(serde_json::to_value(employee).unwrap_or_default());
+        self.call(Method::POST, "Employees", Some(body)).await?.json()
+    }
+
+    pub async fn patch_employee(
+        &self,
+        id: PogEmployeeId,
+        operations: &[PatchOperation],
+    ) -> Result<Employee, ClientError> {
+        let body = Body::Patch(serde_json::to_value(operations).unwrap_or_default());
+        self.call(Method::PATCH, &format!("Employees/{id}"), Some(body)).await?.json()
+    }
+
+    /// The employee exactly as the API returned it, for checks of JSON types on the wire.
+    pub async fn employee_json(&self, id: PogEmployeeId) -> Result<Value, ClientError> {
+        self.call(Method::GET, &format!("Employees/{id}"), None).await?.json()
+    }
+
+    pub async fn create_department(&self, department: &NewDepartment) -> Result<Department, ClientError> {
+        let body = Body::Json(serde_json::to_value(department).unwrap_or_default());
+        self.call(Method::POST, "Departments", Some(body)).await?.json()
     }
 
     /// The customer exactly as the API returned it, for checks of JSON types on the wire.

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use time::OffsetDateTime;
 
-use crate::domain::{ContactPersonRef, PogContactId, PogContactPersonId};
+use crate::domain::{ContactPersonRef, PogContactId, PogContactPersonId, PogDepartmentId, PogEmployeeId};
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -71,6 +71,59 @@ pub struct NewCustomer {
     /// Makes a create idempotent: a customer carrying it is found again after a crash.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub external_import_reference: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Employee {
+    pub id: PogEmployeeId,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub job_title: Option<String>,
+    #[serde(default)]
+    pub department_id: Option<PogDepartmentId>,
+    #[serde(default)]
+    pub mail_address: Option<MailAddress>,
+    #[serde(default)]
+    pub external_import_reference: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub last_changed_date_time_offset: OffsetDateTime,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct MailAddress {
+    #[serde(default)]
+    pub country_code: Option<String>,
+}
+
+/// Body of `POST /Employees`; `FirstName` and `LastName` are required.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NewEmployee {
+    pub first_name: String,
+    pub last_name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_import_reference: Option<String>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Department {
+    pub id: PogDepartmentId,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// Body of `POST /Departments`; `Name` is required and `IsActive` defaults to false.
+#[derive(Clone, Debug, Default, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct NewDepartment {
+    pub name: String,
+    pub is_active: bool,
 }
 
 /// One RFC 6902 operation of a PATCH body.

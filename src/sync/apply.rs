@@ -1,10 +1,11 @@
-//! Carrying out a plan: the link table changes, the creates, then the writes, one PATCH per
+//! Carrying out a plan: the link table changes, the creates, then the writes (including those
+//! that can only follow a create), one PATCH per
 //! record. When a record's PATCH is refused, its properties are tried one by one, so one field
 //! that cannot be written never blocks the others; every failure is reported and the run goes on.
 
 use std::collections::BTreeMap;
 
-use super::links::{CustomerLink, LinkTable};
+use super::links::{CustomerLink, EmployeeLink, LinkTable};
 use super::plan::{PlannedWrite, SyncPlan, Target};
 use super::report::{Failure, SyncReport};
 use crate::domain::ContactPersonRef;
@@ -25,11 +26,19 @@ pub async fn apply(plan: SyncPlan, poweroffice: &PowerOfficeClient, links: &mut 
     for link in &plan.adopted_customers {
         links.link_customer(*link);
     }
+    for link in &plan.dropped_employee_links {
+        links.unlink_employee(*link);
+    }
+    for link in &plan.adopted_employees {
+        links.link_employee(*link);
+    }
     let mut report = SyncReport {
         links_made: plan.new_links,
         links_dropped: plan.dropped_links,
         customers_adopted: plan.adopted_customers,
         customer_links_dropped: plan.dropped_customer_links,
+        employees_adopted: plan.adopted_employees,
+        employee_links_dropped: plan.dropped_employee_links,
         skipped: plan.skipped,
         conflicts: plan.conflicts,
         ..SyncReport::default()
@@ -48,8 +57,25 @@ pub async fn apply(plan: SyncPlan, poweroffice: &PowerOfficeClient, links: &mut 
             }),
         }
     }
+    let mut writes = plan.writes;
+    for create in plan.employee_creates {
+        match poweroffice.create_employee(&create.employee).await {
+            Ok(employee) => {
+                let link = EmployeeLink { user: create.user, employee: employee.id };
+                links.link_employee(link);
+                report.employees_created.push(link);
+                let target = Target::Employee { id: employee.id };
+                writes.extend(create.follow_up.into_iter().map(|write| PlannedWrite { target, ..write }));
+            }
+            Err(error) => report.failures.push(Failure {
+                item: "R4",
+                action: format!("create an employee for Zendesk user {}", create.user),
+                error: error.to_string(),
+            }),
+        }
+    }
     let mut by_target: BTreeMap<String, (Target, Vec<PlannedWrite>)> = BTreeMap::new();
-    for write in plan.writes {
+    for write in writes {
         by_target.entry(write.target.to_string()).or_insert_with(|| (write.target, Vec::new())).1.push(write);
     }
     for (target, writes) in by_target.into_values() {
@@ -66,6 +92,7 @@ async fn patch(poweroffice: &PowerOfficeClient, target: Target, writes: &[Planne
             poweroffice.patch_contact_person(ContactPersonRef { contact_id, id }, &operations).await.map(drop)
         }
         Target::Customer { id } => poweroffice.patch_customer(id, &operations).await.map(drop),
+        Target::Employee { id } => poweroffice.patch_employee(id, &operations).await.map(drop),
     }
 }
 

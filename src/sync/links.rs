@@ -1,5 +1,6 @@
 //! The link table: which Zendesk user each PowerOffice Go contact person is linked to (R1),
-//! and which customer each Zendesk organization is linked to (R3). A contact person links to at
+//! which customer each Zendesk organization is linked to (R3), which employee each agent is
+//! (R4), and which department each organization stands for (M7). A contact person links to at
 //! most one user; a user may link to many contact persons (the same person can be a contact at
 //! several customers). An organization links to at most one customer.
 
@@ -7,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::domain::{ContactPersonRef, PogContactId, ZendeskOrgId, ZendeskUserId};
+use crate::domain::{ContactPersonRef, PogContactId, PogDepartmentId, PogEmployeeId, ZendeskOrgId, ZendeskUserId};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Link {
@@ -21,10 +22,19 @@ pub struct CustomerLink {
     pub customer: PogContactId,
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct EmployeeLink {
+    pub user: ZendeskUserId,
+    pub employee: PogEmployeeId,
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct LinkTable {
     by_contact_person: BTreeMap<ContactPersonRef, ZendeskUserId>,
     customers: BTreeMap<ZendeskOrgId, PogContactId>,
+    employees: BTreeMap<ZendeskUserId, PogEmployeeId>,
+    /// This spec defines no organization ↔ department rule, so these links are given from outside.
+    departments: BTreeMap<ZendeskOrgId, PogDepartmentId>,
 }
 
 impl LinkTable {
@@ -68,8 +78,32 @@ impl LinkTable {
         self.customers.remove(&link.organization);
     }
 
+    pub fn employee_of(&self, user: ZendeskUserId) -> Option<PogEmployeeId> {
+        self.employees.get(&user).copied()
+    }
+
+    pub fn employee_links(&self) -> impl Iterator<Item = EmployeeLink> + '_ {
+        self.employees.iter().map(|(user, employee)| EmployeeLink { user: *user, employee: *employee })
+    }
+
+    pub fn link_employee(&mut self, link: EmployeeLink) {
+        self.employees.insert(link.user, link.employee);
+    }
+
+    pub fn unlink_employee(&mut self, link: EmployeeLink) {
+        self.employees.remove(&link.user);
+    }
+
+    pub fn department_of(&self, organization: ZendeskOrgId) -> Option<PogDepartmentId> {
+        self.departments.get(&organization).copied()
+    }
+
+    pub fn link_department(&mut self, organization: ZendeskOrgId, department: PogDepartmentId) {
+        self.departments.insert(organization, department);
+    }
+
     pub fn len(&self) -> usize {
-        self.by_contact_person.len() + self.customers.len()
+        self.by_contact_person.len() + self.customers.len() + self.employees.len()
     }
 
     pub fn is_empty(&self) -> bool {

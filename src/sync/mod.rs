@@ -1,7 +1,7 @@
 //! The reference sync between Zendesk and PowerOffice Go: read both sides ([`snapshot`]), plan
 //! with pure functions ([`plan`]), apply the plan ([`apply`]), and return a [`SyncReport`].
-//! Covered so far: R1, M1 and M2 (users ↔ contact persons), R2, R3, M3 and M4
-//! (organizations → customers), Zendesk → PowerOffice Go.
+//! Covered so far, Zendesk → PowerOffice Go: R1, M1, M2 (users ↔ contact persons), R2, R3, M3,
+//! M4 (organizations → customers), R4, M5–M8 (agents → employees).
 
 mod apply;
 mod links;
@@ -9,13 +9,20 @@ pub mod plan;
 mod report;
 pub mod snapshot;
 
-pub use links::{CustomerLink, Link, LinkTable};
+pub use links::{CustomerLink, EmployeeLink, Link, LinkTable};
 pub use plan::{Finding, PlannedWrite, SyncPlan, Target};
 pub use report::{Failure, SyncReport, SystemRequests};
 
 use crate::http::ClientError;
 use crate::poweroffice::PowerOfficeClient;
 use crate::zendesk::ZendeskClient;
+
+/// Choices the spec leaves open.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SyncOptions {
+    /// R4 says agents; with this, admins become employees too (SPEC-NOTES decision 6).
+    pub include_admins: bool,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum SyncError {
@@ -28,10 +35,11 @@ pub async fn sync_once(
     zendesk: &ZendeskClient,
     poweroffice: &PowerOfficeClient,
     links: &mut LinkTable,
+    options: &SyncOptions,
 ) -> Result<SyncReport, SyncError> {
     let before = (zendesk.request_counts(), poweroffice.request_counts());
     let snapshot = snapshot::read(zendesk, poweroffice).await.map_err(SyncError::Read)?;
-    let plan = plan::plan(&snapshot, links);
+    let plan = plan::plan(&snapshot, links, options);
     let mut report = apply::apply(plan, poweroffice, links).await;
     report.requests = SystemRequests {
         zendesk: zendesk.request_counts().since(before.0),

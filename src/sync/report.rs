@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::links::{CustomerLink, Link};
+use super::links::{CustomerLink, EmployeeLink, Link};
 use super::plan::{Finding, PlannedWrite};
 use crate::http::RequestCounts;
 
@@ -29,6 +29,10 @@ pub struct SyncReport {
     /// Customers found again by their import reference and linked.
     pub customers_adopted: Vec<CustomerLink>,
     pub customer_links_dropped: Vec<CustomerLink>,
+    /// Employees created for agents (R4).
+    pub employees_created: Vec<EmployeeLink>,
+    pub employees_adopted: Vec<EmployeeLink>,
+    pub employee_links_dropped: Vec<EmployeeLink>,
     pub updates: Vec<PlannedWrite>,
     pub failures: Vec<Failure>,
     pub skipped: Vec<Finding>,

@@ -2,7 +2,7 @@
 //! decided.
 
 use crate::http::ClientError;
-use crate::poweroffice::model::{ContactPerson, Customer};
+use crate::poweroffice::model::{ContactPerson, Customer, Employee};
 use crate::poweroffice::PowerOfficeClient;
 use crate::zendesk::model::{Organization, User};
 use crate::zendesk::ZendeskClient;
@@ -13,14 +13,16 @@ pub struct Snapshot {
     pub organizations: Vec<Organization>,
     pub contact_persons: Vec<ContactPerson>,
     pub customers: Vec<Customer>,
+    pub employees: Vec<Employee>,
 }
 
 pub async fn read(zendesk: &ZendeskClient, poweroffice: &PowerOfficeClient) -> Result<Snapshot, ClientError> {
-    let (users, organizations, contact_persons, customers) = tokio::try_join!(
+    let (users, organizations, contact_persons, customers, employees) = tokio::try_join!(
         zendesk.list_users(),
         zendesk.list_organizations(),
         poweroffice.list_contact_persons(),
         poweroffice.list_customers(),
+        poweroffice.list_employees(),
     )?;
-    Ok(Snapshot { users, organizations, contact_persons, customers })
+    Ok(Snapshot { users, organizations, contact_persons, customers, employees })
 }

@@ -110,6 +110,11 @@ mod tests {
     use crate::domain::{PogContactId, PogContactPersonId, ZendeskUserId};
     use crate::poweroffice::model::ContactPerson;
     use crate::sync::plan::{plan, Target};
+    use crate::sync::SyncOptions;
+
+    fn plan_with(snapshot: &Snapshot, links: &LinkTable) -> SyncPlan {
+        plan(snapshot, links, &SyncOptions::default())
+    }
     use crate::zendesk::model::Role;
     use pretty_assertions::assert_eq;
     use time::OffsetDateTime;
@@ -153,7 +158,7 @@ mod tests {
 
     #[test]
     fn matching_email_links_and_needs_no_write() {
-        let plan = plan(
+        let plan = plan_with(
             &snapshot(vec![user(1, Some("kari@acme.no"))], vec![person(10, 100, Some("kari@acme.no"))]),
             &LinkTable::default(),
         );
@@ -163,7 +168,7 @@ mod tests {
 
     #[test]
     fn different_email_does_not_link() {
-        let plan = plan(
+        let plan = plan_with(
             &snapshot(vec![user(1, Some("kari@acme.no"))], vec![person(10, 100, Some("ola@acme.no"))]),
             &LinkTable::default(),
         );
@@ -172,7 +177,7 @@ mod tests {
 
     #[test]
     fn case_and_whitespace_differences_link_and_write_the_zendesk_form() {
-        let plan = plan(
+        let plan = plan_with(
             &snapshot(vec![user(1, Some("kari@acme.no"))], vec![person(10, 100, Some("  KARI@Acme.no "))]),
             &LinkTable::default(),
         );
@@ -190,7 +195,7 @@ mod tests {
     fn empty_emails_never_link() {
         let users = vec![user(1, None), user(2, Some(""))];
         let persons = vec![person(10, 100, None), person(10, 101, Some("")), person(10, 102, Some("   "))];
-        let plan = plan(&snapshot(users, persons), &LinkTable::default());
+        let plan = plan_with(&snapshot(users, persons), &LinkTable::default());
         assert_eq!(plan.new_links, vec![]);
         assert_eq!(plan.skipped.iter().filter(|s| s.reason.contains("is empty")).count(), 5);
     }
@@ -198,7 +203,7 @@ mod tests {
     #[test]
     fn one_user_links_to_every_contact_person_with_the_email() {
         let persons = vec![person(10, 100, Some("kari@acme.no")), person(20, 200, Some("Kari@Acme.no"))];
-        let plan = plan(&snapshot(vec![user(1, Some("kari@acme.no"))], persons), &LinkTable::default());
+        let plan = plan_with(&snapshot(vec![user(1, Some("kari@acme.no"))], persons), &LinkTable::default());
         assert_eq!(plan.new_links, vec![link(1, 10, 100), link(1, 20, 200)]);
     }
 
@@ -206,7 +211,7 @@ mod tests {
     fn an_existing_link_survives_an_email_change_and_carries_it() {
         let mut links = LinkTable::default();
         links.insert(link(1, 10, 100));
-        let plan = plan(
+        let plan = plan_with(
             &snapshot(vec![user(1, Some("kari.new@acme.no"))], vec![person(10, 100, Some("kari@acme.no"))]),
             &links,
         );
@@ -218,7 +223,7 @@ mod tests {
     fn a_linked_user_without_email_never_empties_the_contact_person() {
         let mut links = LinkTable::default();
         links.insert(link(1, 10, 100));
-        let plan = plan(&snapshot(vec![user(1, None)], vec![person(10, 100, Some("kari@acme.no"))]), &links);
+        let plan = plan_with(&snapshot(vec![user(1, None)], vec![person(10, 100, Some("kari@acme.no"))]), &links);
         assert_eq!(plan.writes, vec![]);
         assert!(plan.skipped.iter().any(|s| s.item == "M1"));
     }
@@ -228,14 +233,14 @@ mod tests {
         let mut links = LinkTable::default();
         links.insert(link(1, 10, 100));
         links.insert(link(2, 10, 101));
-        let plan = plan(&snapshot(vec![user(1, Some("a@b.no"))], vec![person(10, 101, Some("x@y.no"))]), &links);
+        let plan = plan_with(&snapshot(vec![user(1, Some("a@b.no"))], vec![person(10, 101, Some("x@y.no"))]), &links);
         assert_eq!(plan.dropped_links, vec![link(1, 10, 100), link(2, 10, 101)]);
     }
 
     #[test]
     fn a_duplicate_zendesk_email_is_reported_and_the_lowest_id_keeps_it() {
         let users = vec![user(2, Some("kari@acme.no")), user(1, Some("KARI@acme.no"))];
-        let plan = plan(&snapshot(users, vec![person(10, 100, Some("kari@acme.no"))]), &LinkTable::default());
+        let plan = plan_with(&snapshot(users, vec![person(10, 100, Some("kari@acme.no"))]), &LinkTable::default());
         assert_eq!(plan.new_links, vec![link(1, 10, 100)]);
         assert!(plan.skipped.iter().any(|s| s.record == "Zendesk user 2"));
     }

@@ -17,13 +17,20 @@ pub fn import_reference(organization: ZendeskOrgId) -> String {
     format!("zendesk-organization:{organization}")
 }
 
-pub(super) fn plan(snapshot: &Snapshot, links: &LinkTable, current_links: &[Link], plan: &mut SyncPlan) {
+/// `synced_users` are the users synced into PowerOffice Go: linked to a contact person, or
+/// synced as an employee (SPEC-NOTES decision 3).
+pub(super) fn plan(
+    snapshot: &Snapshot,
+    links: &LinkTable,
+    current_links: &[Link],
+    synced_users: &BTreeSet<ZendeskUserId>,
+    plan: &mut SyncPlan,
+) {
     let customers: BTreeMap<PogContactId, &Customer> = snapshot.customers.iter().map(|c| (c.id, c)).collect();
     let by_reference: BTreeMap<&str, &Customer> =
         snapshot.customers.iter().filter_map(|c| Some((c.external_import_reference.as_deref()?, c))).collect();
     let organizations: BTreeMap<ZendeskOrgId, &Organization> =
         snapshot.organizations.iter().map(|o| (o.id, o)).collect();
-    let synced_users: BTreeSet<ZendeskUserId> = current_links.iter().map(|link| link.user).collect();
 
     plan.dropped_customer_links = links
         .customer_links()
@@ -43,7 +50,7 @@ pub(super) fn plan(snapshot: &Snapshot, links: &LinkTable, current_links: &[Link
                 linked.insert(organization.id, customer);
                 map_organization(organization, customer, plan);
             }
-            None if has_synced_user(snapshot, organization.id, &synced_users) => create_customer(organization, plan),
+            None if has_synced_user(snapshot, organization.id, synced_users) => create_customer(organization, plan),
             None => {}
         }
     }
@@ -128,6 +135,7 @@ mod tests {
     use super::*;
     use crate::domain::{ContactPersonRef, PogContactPersonId};
     use crate::sync::plan::plan as plan_all;
+    use crate::sync::SyncOptions;
     use crate::zendesk::model::{Role, User};
     use pretty_assertions::assert_eq;
     use time::OffsetDateTime;
@@ -171,6 +179,10 @@ mod tests {
         }
     }
 
+    fn synced(users: &[u64]) -> BTreeSet<ZendeskUserId> {
+        users.iter().copied().map(ZendeskUserId::new).collect()
+    }
+
     fn snapshot(organizations: Vec<Organization>, users: Vec<User>, customers: Vec<Customer>) -> Snapshot {
         Snapshot { organizations, users, customers, ..Snapshot::default() }
     }
@@ -179,7 +191,7 @@ mod tests {
     fn an_organization_with_a_synced_user_gets_one_company_customer_and_an_r2_conflict() {
         let snapshot = snapshot(vec![organization(1, " Acme AS ")], vec![user(7, Some(1))], vec![]);
         let mut plan = SyncPlan::default();
-        super::plan(&snapshot, &LinkTable::default(), &[link(7, 50)], &mut plan);
+        super::plan(&snapshot, &LinkTable::default(), &[link(7, 50)], &synced(&[7]), &mut plan);
         assert_eq!(plan.customer_creates.len(), 1);
         let created = &plan.customer_creates[0].customer;
         assert_eq!(created.name.as_deref(), Some("Acme AS"));
@@ -192,7 +204,7 @@ mod tests {
     #[test]
     fn an_organization_without_synced_users_is_never_created() {
         let snapshot = snapshot(vec![organization(1, "Acme AS")], vec![user(7, Some(1))], vec![]);
-        let plan = plan_all(&snapshot, &LinkTable::default());
+        let plan = plan_all(&snapshot, &LinkTable::default(), &SyncOptions::default());
         assert_eq!(plan.customer_creates, vec![]);
     }
 
@@ -206,7 +218,7 @@ mod tests {
         );
         let snapshot = snapshot(vec![organization(1, "Acme AS")], vec![user(7, Some(1))], vec![existing]);
         let mut plan = SyncPlan::default();
-        super::plan(&snapshot, &LinkTable::default(), &[link(7, 50)], &mut plan);
+        super::plan(&snapshot, &LinkTable::default(), &[link(7, 50)], &synced(&[7]), &mut plan);
         assert_eq!(plan.customer_creates, vec![]);
         assert_eq!(
             plan.adopted_customers,
@@ -224,7 +236,7 @@ mod tests {
             vec![],
             vec![customer(90, "Acme AS", None, Some("www.acme.no"))],
         );
-        let plan = plan_all(&snapshot, &links);
+        let plan = plan_all(&snapshot, &links, &SyncOptions::default());
         let written: Vec<(&str, &str)> = plan.writes.iter().map(|w| (w.item, w.to.as_str().unwrap())).collect();
         assert_eq!(
             written,
@@ -243,7 +255,7 @@ mod tests {
             vec![customer(90, "Acme AS", None, Some(url))],
         );
         let mut plan = SyncPlan::default();
-        super::plan(&snapshot, &links, &[link(7, 50), link(7, 90)], &mut plan);
+        super::plan(&snapshot, &links, &[link(7, 50), link(7, 90)], &synced(&[7]), &mut plan);
         let conflicts: Vec<&str> = plan.conflicts.iter().map(|c| c.record.as_str()).collect();
         assert_eq!(conflicts, vec!["contact person 1 of customer 50"]);
     }
@@ -254,7 +266,7 @@ mod tests {
         links.link_customer(CustomerLink { organization: ZendeskOrgId::new(1), customer: PogContactId::new(90) });
         links.link_customer(CustomerLink { organization: ZendeskOrgId::new(2), customer: PogContactId::new(91) });
         let snapshot = snapshot(vec![organization(2, "B")], vec![], vec![customer(90, "A", None, None)]);
-        let plan = plan_all(&snapshot, &links);
+        let plan = plan_all(&snapshot, &links, &SyncOptions::default());
         assert_eq!(plan.dropped_customer_links.len(), 2);
     }
 }

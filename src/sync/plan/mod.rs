@@ -1,19 +1,25 @@
 //! Planning, as pure functions over a snapshot and the link table. Nothing here does I/O, so
 //! every rule is unit tested without HTTP. Each flow of the spec has its own module:
-//! [`contact_persons`] (R1, M1, M2) and [`customers`] (R2, R3, M3, M4).
+//! [`contact_persons`] (R1, M1), [`employees`] (R4, M5–M8) and [`customers`] (R2, R3, M2–M4).
 
 mod contact_persons;
 mod customers;
+mod employees;
 
+pub use customers::import_reference as organization_import_reference;
+pub use employees::{import_reference as user_import_reference, EMPLOYEE_TOKEN};
+
+use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::Serialize;
 use serde_json::Value;
 
-use super::links::{CustomerLink, Link, LinkTable};
+use super::links::{CustomerLink, EmployeeLink, Link, LinkTable};
 use super::snapshot::Snapshot;
-use crate::domain::{ContactPersonRef, PogContactId, ZendeskOrgId};
-use crate::poweroffice::model::NewCustomer;
+use super::SyncOptions;
+use crate::domain::{ContactPersonRef, PogContactId, PogEmployeeId, ZendeskOrgId, ZendeskUserId};
+use crate::poweroffice::model::{NewCustomer, NewEmployee};
 
 /// The PowerOffice Go record a write goes to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -21,6 +27,7 @@ use crate::poweroffice::model::NewCustomer;
 pub enum Target {
     ContactPerson { contact_id: PogContactId, id: crate::domain::PogContactPersonId },
     Customer { id: PogContactId },
+    Employee { id: PogEmployeeId },
 }
 
 impl From<ContactPersonRef> for Target {
@@ -34,6 +41,7 @@ impl fmt::Display for Target {
         match self {
             Target::ContactPerson { contact_id, id } => write!(f, "contact person {id} of customer {contact_id}"),
             Target::Customer { id } => write!(f, "customer {id}"),
+            Target::Employee { id } => write!(f, "employee {id}"),
         }
     }
 }
@@ -57,6 +65,15 @@ pub struct PlannedCustomer {
     pub customer: NewCustomer,
 }
 
+/// An employee to create for an agent (R4), and the writes that can only follow the create.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PlannedEmployee {
+    pub user: ZendeskUserId,
+    pub employee: NewEmployee,
+    /// Writes to the new employee; their target id is filled in once it exists.
+    pub follow_up: Vec<PlannedWrite>,
+}
+
 /// A record or property the sync left alone, or a rule it could not meet, and why.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Finding {
@@ -75,16 +92,22 @@ pub struct SyncPlan {
     /// Customer links whose organization or customer no longer exists.
     pub dropped_customer_links: Vec<CustomerLink>,
     pub customer_creates: Vec<PlannedCustomer>,
+    /// Employees found again by their import reference (a create whose link was lost).
+    pub adopted_employees: Vec<EmployeeLink>,
+    pub dropped_employee_links: Vec<EmployeeLink>,
+    pub employee_creates: Vec<PlannedEmployee>,
     pub writes: Vec<PlannedWrite>,
     pub skipped: Vec<Finding>,
     /// Rules of the spec that cannot be met for these records; nothing is done about them.
     pub conflicts: Vec<Finding>,
 }
 
-pub fn plan(snapshot: &Snapshot, links: &LinkTable) -> SyncPlan {
+pub fn plan(snapshot: &Snapshot, links: &LinkTable, options: &SyncOptions) -> SyncPlan {
     let mut plan = SyncPlan::default();
     let current_links = contact_persons::plan(snapshot, links, &mut plan);
-    customers::plan(snapshot, links, &current_links, &mut plan);
+    let employees = employees::plan(snapshot, links, options, &mut plan);
+    let synced_users: BTreeSet<ZendeskUserId> = current_links.iter().map(|link| link.user).chain(employees).collect();
+    customers::plan(snapshot, links, &current_links, &synced_users, &mut plan);
     plan
 }
 
