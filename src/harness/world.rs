@@ -7,7 +7,7 @@ use std::fmt;
 
 use anyhow::{anyhow, bail, Context as _};
 
-use crate::domain::{ContactPersonRef, PogContactId, ZendeskOrgId, ZendeskUserId};
+use crate::domain::{ContactPersonRef, PogContactId, PogDepartmentId, PogEmployeeId, ZendeskOrgId, ZendeskUserId};
 use crate::fake::{Fakes, JournalEntry};
 use crate::poweroffice::PowerOfficeClient;
 use crate::sync::{self, LinkTable, SyncReport};
@@ -19,6 +19,7 @@ struct Names {
     users: HashMap<String, ZendeskUserId>,
     organizations: HashMap<String, ZendeskOrgId>,
     customers: HashMap<String, PogContactId>,
+    departments: HashMap<String, PogDepartmentId>,
     contact_persons: HashMap<(String, String), ContactPersonRef>,
 }
 
@@ -112,6 +113,29 @@ impl QaWorld {
             .with_context(|| format!("the Zendesk organization {name:?} ({organization}) is linked to no customer"))
     }
 
+    pub fn name_department(&mut self, name: &str, id: PogDepartmentId) -> anyhow::Result<()> {
+        remember(&mut self.names.departments, name.to_owned(), id, "PowerOffice Go department")
+    }
+
+    pub fn department(&self, name: &str) -> anyhow::Result<PogDepartmentId> {
+        lookup(&self.names.departments, &name.to_owned(), "PowerOffice Go department")
+    }
+
+    /// Gives the sync an organization ↔ department link, which this spec has no rule to make.
+    pub fn link_department(&mut self, organization: &str, department: &str) -> anyhow::Result<()> {
+        let (organization, department) = (self.organization(organization)?, self.department(department)?);
+        self.links.link_department(organization, department);
+        Ok(())
+    }
+
+    /// The employee the sync linked to the named Zendesk user.
+    pub fn employee_of_user(&self, name: &str) -> anyhow::Result<PogEmployeeId> {
+        let user = self.user(name)?;
+        self.links
+            .employee_of(user)
+            .with_context(|| format!("the Zendesk user {name:?} ({user}) is linked to no employee"))
+    }
+
     pub fn name_customer(&mut self, name: &str, id: PogContactId) -> anyhow::Result<()> {
         remember(&mut self.names.customers, name.to_owned(), id, "PowerOffice Go customer")
     }
@@ -136,9 +160,14 @@ impl QaWorld {
         &self.links
     }
 
-    /// Forgets every link, as a sync that crashed before saving its state would.
+    /// Forgets the links the sync made, as a sync that crashed before saving its state would.
+    /// Links given by the scenario (departments) stay.
     pub fn forget_links(&mut self) {
-        self.links = LinkTable::default();
+        let mut kept = LinkTable::default();
+        for (organization, department) in self.links.department_links() {
+            kept.link_department(organization, department);
+        }
+        self.links = kept;
     }
 
     /// One pass of the reference sync against this scenario's fakes.

@@ -98,6 +98,10 @@ impl LinkTable {
         self.departments.get(&organization).copied()
     }
 
+    pub fn department_links(&self) -> impl Iterator<Item = (ZendeskOrgId, PogDepartmentId)> + '_ {
+        self.departments.iter().map(|(organization, department)| (*organization, *department))
+    }
+
     pub fn link_department(&mut self, organization: ZendeskOrgId, department: PogDepartmentId) {
         self.departments.insert(organization, department);
     }

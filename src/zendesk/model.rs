@@ -6,9 +6,10 @@ use time::OffsetDateTime;
 
 use crate::domain::{ZendeskOrgId, ZendeskUserId};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Role {
+    #[default]
     EndUser,
     Agent,
     Admin,

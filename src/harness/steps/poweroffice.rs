@@ -1,15 +1,15 @@
 //! Steps about PowerOffice Go records, read back through the API.
 
 use anyhow::{ensure, Context as _};
-use cucumber::{given, then};
+use cucumber::{given, then, when};
 use pretty_assertions::assert_eq;
 use serde_json::Value;
 
 use super::split_name;
-use crate::contract::{json_type_of, Entity};
+use crate::contract::{json_type_of, Entity, Field, Format};
 use crate::harness::QaWorld;
-use crate::poweroffice::contract::{CONTACT_PERSON, CUSTOMER};
-use crate::poweroffice::model::{Customer, NewContactPerson, NewCustomer};
+use crate::poweroffice::contract::{ADDRESS, CONTACT_ADDRESS, CONTACT_PERSON, CUSTOMER, EMPLOYEE};
+use crate::poweroffice::model::{Customer, NewContactPerson, NewCustomer, NewDepartment, PatchOperation};
 
 #[given(expr = "the PowerOffice Go customer {string}")]
 async fn customer(world: &mut QaWorld, name: String) -> anyhow::Result<()> {
@@ -58,16 +58,32 @@ async fn organization_customer_json(world: &QaWorld, organization: &str) -> anyh
     Ok(world.poweroffice().customer_json(customer).await?)
 }
 
+/// A property of a record, or of its `MailAddress` (`MailAddress.CountryCode`), with its contract.
+fn wire_field<'r>(
+    entity: &'static Entity,
+    record: &'r Value,
+    property: &str,
+) -> anyhow::Result<(&'static Field, Option<&'r Value>)> {
+    let missing = || format!("the contract model has no {}.{property}", entity.name);
+    match property.split_once('.') {
+        None => Ok((entity.field(property).with_context(missing)?, record.get(property))),
+        Some(("MailAddress", inner)) => {
+            let address = if entity.name == CONTACT_PERSON.name { &ADDRESS } else { &CONTACT_ADDRESS };
+            Ok((address.field(inner).with_context(missing)?, record.get("MailAddress").and_then(|m| m.get(inner))))
+        }
+        Some(_) => Err(anyhow::anyhow!(missing())),
+    }
+}
+
 /// Checks one property on the wire against the spec's data type and the contract model.
-fn check_wire_type(entity: &Entity, record: &Value, property: &str, spec_type: &str) -> anyhow::Result<()> {
-    let field =
-        entity.field(property).with_context(|| format!("the contract model has no {}.{property}", entity.name))?;
+fn check_wire_type(entity: &'static Entity, record: &Value, property: &str, spec_type: &str) -> anyhow::Result<()> {
+    let (field, value) = wire_field(entity, record, property)?;
     ensure!(
         field.ty.name() == spec_type,
         "the spec says {property} is a {spec_type}, but the API contract types it as {}",
         field.ty.name()
     );
-    let value = record.get(property).with_context(|| format!("the answer has no {property} at all: {record}"))?;
+    let value = value.with_context(|| format!("the answer has no {property} at all: {record}"))?;
     ensure!(
         field.ty.matches(value),
         "{property} must be a JSON {spec_type}, but the API returned {} {value}",
@@ -188,5 +204,98 @@ async fn customer_has_url(world: &mut QaWorld, organization: String) -> anyhow::
     let url = organizations.iter().find(|o| o.id == id).map(|o| o.url.clone()).context("the organization is gone")?;
     let customer = organization_customer_json(world, &organization).await?;
     assert_eq!(customer.get("WebsiteUrl"), Some(&Value::String(url)), "WebsiteUrl of the customer for {organization}");
+    Ok(())
+}
+
+#[given(expr = "the PowerOffice Go department {string}")]
+async fn department(world: &mut QaWorld, name: String) -> anyhow::Result<()> {
+    let created = world.poweroffice().create_department(&NewDepartment { name: name.clone(), is_active: true }).await?;
+    world.name_department(&name, created.id)
+}
+
+async fn employee_json(world: &QaWorld, user: &str) -> anyhow::Result<Value> {
+    let employee = world.employee_of_user(user)?;
+    Ok(world.poweroffice().employee_json(employee).await?)
+}
+
+#[when(expr = "the JobTitle of the employee for {string} is set to {string}")]
+async fn set_job_title(world: &mut QaWorld, user: String, title: String) -> anyhow::Result<()> {
+    let employee = world.employee_of_user(&user)?;
+    world.poweroffice().patch_employee(employee, &[PatchOperation::replace("JobTitle", title)]).await?;
+    Ok(())
+}
+
+#[then(expr = "PowerOffice Go has exactly one employee with FirstName {string} and LastName {string}")]
+async fn one_employee(world: &mut QaWorld, first_name: String, last_name: String) -> anyhow::Result<()> {
+    let employees = world.poweroffice().list_employees().await?;
+    let matching: Vec<_> = employees
+        .iter()
+        .filter(|e| e.first_name.as_deref() == Some(&first_name) && e.last_name.as_deref() == Some(&last_name))
+        .collect();
+    ensure!(
+        matching.len() == 1,
+        "expected one employee {first_name} {last_name}, found {}: {employees:?}",
+        matching.len()
+    );
+    Ok(())
+}
+
+#[then("PowerOffice Go has no employee")]
+async fn no_employee(world: &mut QaWorld) -> anyhow::Result<()> {
+    let employees = world.poweroffice().list_employees().await?;
+    ensure!(employees.is_empty(), "expected no employee, found {employees:?}");
+    Ok(())
+}
+
+#[then(expr = "the employee for {string} has the DepartmentId of the department {string}")]
+async fn employee_department(world: &mut QaWorld, user: String, department: String) -> anyhow::Result<()> {
+    let employee = employee_json(world, &user).await?;
+    let expected = world.department(&department)?;
+    assert_eq!(
+        employee.get("DepartmentId"),
+        Some(&Value::from(expected.get())),
+        "DepartmentId of the employee for {user}"
+    );
+    Ok(())
+}
+
+#[then(expr = "the employee for {string} has no DepartmentId")]
+async fn employee_without_department(world: &mut QaWorld, user: String) -> anyhow::Result<()> {
+    let employee = employee_json(world, &user).await?;
+    assert_eq!(employee.get("DepartmentId"), Some(&Value::Null), "DepartmentId of the employee for {user}");
+    Ok(())
+}
+
+#[then(expr = "the employee for {string} has the MailAddress.CountryCode {string}")]
+async fn employee_country_code(world: &mut QaWorld, user: String, expected: String) -> anyhow::Result<()> {
+    let employee = employee_json(world, &user).await?;
+    let value = employee.get("MailAddress").and_then(|m| m.get("CountryCode"));
+    assert_eq!(value, Some(&Value::String(expected)), "MailAddress.CountryCode of the employee for {user}");
+    Ok(())
+}
+
+#[then(expr = "the {word} of the employee for {string} is a JSON {word} on the wire")]
+async fn employee_wire_type(
+    world: &mut QaWorld,
+    property: String,
+    user: String,
+    spec_type: String,
+) -> anyhow::Result<()> {
+    let employee = employee_json(world, &user).await?;
+    check_wire_type(&EMPLOYEE, &employee, &property, &spec_type)
+}
+
+#[then(expr = "the {word} of the employee for {string} is a date-time string with an offset on the wire")]
+async fn employee_date_time(world: &mut QaWorld, property: String, user: String) -> anyhow::Result<()> {
+    let employee = employee_json(world, &user).await?;
+    check_wire_type(&EMPLOYEE, &employee, &property, "string")?;
+    let (field, value) = wire_field(&EMPLOYEE, &employee, &property)?;
+    ensure!(
+        field.format == Format::DateTimeOffset,
+        "the contract does not record {property} as a date-time with an offset"
+    );
+    let text = value.and_then(Value::as_str).unwrap_or_default();
+    time::OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| anyhow::anyhow!("{property} {text:?} is not a date-time with an offset: {e}"))?;
     Ok(())
 }

@@ -81,3 +81,26 @@ async fn conflict_for_contact_person(
     ensure!(found, "no {item} conflict for {record}; the conflicts were {:?}", report.conflicts);
     Ok(())
 }
+
+#[given(expr = "the Zendesk organization {string} is linked to the department {string}")]
+async fn organization_department(world: &mut QaWorld, organization: String, department: String) -> anyhow::Result<()> {
+    world.link_department(&organization, &department)
+}
+
+#[then(expr = "the last sync skipped {word} for the employee of {string} because it is read-only")]
+async fn skipped_read_only(world: &mut QaWorld, item: String, user: String) -> anyhow::Result<()> {
+    let record = crate::sync::Target::Employee { id: world.employee_of_user(&user)? }.to_string();
+    let report = world.last_report()?;
+    let found = report.skipped.iter().any(|s| s.item == item && s.record == record && s.reason.contains("read-only"));
+    ensure!(found, "no {item} skip for {record}; the skips were {:?}", report.skipped);
+    Ok(())
+}
+
+#[then(expr = "the last sync skipped {word} for the Zendesk user {string}")]
+async fn skipped_user(world: &mut QaWorld, item: String, user: String) -> anyhow::Result<()> {
+    let record = format!("Zendesk user {}", world.user(&user)?);
+    let report = world.last_report()?;
+    let found = report.skipped.iter().any(|s| s.item == item && s.record == record);
+    ensure!(found, "no {item} skip for {record}; the skips were {:?}", report.skipped);
+    Ok(())
+}
