@@ -22,14 +22,7 @@ async fn create_user_with_role(
     role: Role,
 ) -> anyhow::Result<()> {
     let organization_id = organization.map(|o| world.organization(&o)).transpose()?;
-    let new_user = NewUser {
-        name: name.clone(),
-        email,
-        organization_id,
-        role: Some(role),
-        skip_verify_email: true,
-        ..NewUser::default()
-    };
+    let new_user = NewUser { name: name.clone(), email, organization_id, role: Some(role), skip_verify_email: true };
     let user = world.zendesk().create_user(&new_user).await?;
     world.name_user(&name, user.id)
 }
