@@ -6,14 +6,24 @@
 use std::collections::BTreeMap;
 
 use super::links::{CustomerLink, EmployeeLink, LinkTable};
-use super::plan::{PlannedWrite, SyncPlan, Target};
+use super::plan::{PlannedWrite, PlannedZendeskWrite, SyncPlan, Target, ZendeskTarget};
 use super::report::{Failure, SyncReport};
 use crate::domain::ContactPersonRef;
 use crate::http::ClientError;
 use crate::poweroffice::model::PatchOperation;
 use crate::poweroffice::PowerOfficeClient;
+use crate::zendesk::model::NewOrganization;
+use crate::zendesk::ZendeskClient;
 
-pub async fn apply(plan: SyncPlan, poweroffice: &PowerOfficeClient, links: &mut LinkTable) -> SyncReport {
+pub async fn apply(
+    plan: SyncPlan,
+    zendesk: &ZendeskClient,
+    poweroffice: &PowerOfficeClient,
+    links: &mut LinkTable,
+) -> SyncReport {
+    for agreed in &plan.agreed {
+        links.remember(&agreed.link, agreed.item, &agreed.value);
+    }
     for link in &plan.dropped_links {
         links.remove(*link);
     }
@@ -48,6 +58,10 @@ pub async fn apply(plan: SyncPlan, poweroffice: &PowerOfficeClient, links: &mut 
             Ok(customer) => {
                 let link = CustomerLink { organization: create.organization, customer: customer.id };
                 links.link_customer(link);
+                if let Some(name) = &create.customer.name {
+                    // Both sides now hold this name: the first edit on either side is a change.
+                    links.remember(&link.key(), "M3", name);
+                }
                 report.customers_created.push(link);
             }
             Err(error) => report.failures.push(Failure {
@@ -79,9 +93,39 @@ pub async fn apply(plan: SyncPlan, poweroffice: &PowerOfficeClient, links: &mut 
         by_target.entry(write.target.to_string()).or_insert_with(|| (write.target, Vec::new())).1.push(write);
     }
     for (target, writes) in by_target.into_values() {
-        write_record(poweroffice, target, writes, &mut report).await;
+        write_record(poweroffice, target, writes, links, &mut report).await;
+    }
+    for write in plan.zendesk_writes {
+        write_zendesk(zendesk, write, links, &mut report).await;
     }
     report
+}
+
+async fn write_zendesk(
+    zendesk: &ZendeskClient,
+    write: PlannedZendeskWrite,
+    links: &mut LinkTable,
+    report: &mut SyncReport,
+) {
+    let result = match write.target {
+        ZendeskTarget::UserEmail { id } => zendesk.set_primary_email(id, &write.to).await,
+        ZendeskTarget::OrganizationName { id } => {
+            zendesk.update_organization(id, &NewOrganization { name: write.to.clone() }).await.map(drop)
+        }
+    };
+    match result {
+        Ok(()) => {
+            for link in &write.links {
+                links.remember(link, write.item, &write.to);
+            }
+            report.zendesk_updates.push(write);
+        }
+        Err(error) => report.failures.push(Failure {
+            item: write.item,
+            action: format!("write {} to Zendesk {:?}", write.to, write.target),
+            error: error.to_string(),
+        }),
+    }
 }
 
 async fn patch(poweroffice: &PowerOfficeClient, target: Target, writes: &[PlannedWrite]) -> Result<(), ClientError> {
@@ -100,14 +144,15 @@ async fn write_record(
     poweroffice: &PowerOfficeClient,
     target: Target,
     writes: Vec<PlannedWrite>,
+    links: &mut LinkTable,
     report: &mut SyncReport,
 ) {
     match patch(poweroffice, target, &writes).await {
-        Ok(()) => report.updates.extend(writes),
+        Ok(()) => writes.into_iter().for_each(|write| written(write, links, report)),
         Err(error) if writes.len() > 1 && error.status().is_some_and(|s| s.is_client_error()) => {
             for write in writes {
                 match patch(poweroffice, target, std::slice::from_ref(&write)).await {
-                    Ok(()) => report.updates.push(write),
+                    Ok(()) => written(write, links, report),
                     Err(error) => report.failures.push(failure(&write, error)),
                 }
             }
@@ -117,6 +162,13 @@ async fn write_record(
             report.failures.extend(writes.iter().map(|write| failure(write, &message)));
         }
     }
+}
+
+fn written(write: PlannedWrite, links: &mut LinkTable, report: &mut SyncReport) {
+    if let (Some(link), Some(value)) = (&write.link, write.to.as_str()) {
+        links.remember(link, write.item, value);
+    }
+    report.updates.push(write);
 }
 
 fn failure(write: &PlannedWrite, error: impl std::fmt::Display) -> Failure {

@@ -16,10 +16,24 @@ pub struct Link {
     pub contact_person: ContactPersonRef,
 }
 
+impl Link {
+    /// The key of this link's last-synced values.
+    pub fn key(&self) -> String {
+        format!("contact-person:{}:{}", self.contact_person.contact_id, self.contact_person.id)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct CustomerLink {
     pub organization: ZendeskOrgId,
     pub customer: PogContactId,
+}
+
+impl CustomerLink {
+    /// The key of this link's last-synced values.
+    pub fn key(&self) -> String {
+        format!("organization:{}", self.organization)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -35,6 +49,8 @@ pub struct LinkTable {
     employees: BTreeMap<ZendeskUserId, PogEmployeeId>,
     /// This spec defines no organization ↔ department rule, so these links are given from outside.
     departments: BTreeMap<ZendeskOrgId, PogDepartmentId>,
+    /// The value each two-way property had when both sides last agreed, per link (S1).
+    synced: BTreeMap<(String, &'static str), String>,
 }
 
 impl LinkTable {
@@ -58,6 +74,8 @@ impl LinkTable {
 
     pub fn remove(&mut self, link: Link) {
         self.by_contact_person.remove(&link.contact_person);
+        let key = link.key();
+        self.synced.retain(|(linked, _), _| *linked != key);
     }
 
     pub fn customer_of(&self, organization: ZendeskOrgId) -> Option<PogContactId> {
@@ -76,6 +94,8 @@ impl LinkTable {
 
     pub fn unlink_customer(&mut self, link: CustomerLink) {
         self.customers.remove(&link.organization);
+        let key = link.key();
+        self.synced.retain(|(linked, _), _| *linked != key);
     }
 
     pub fn employee_of(&self, user: ZendeskUserId) -> Option<PogEmployeeId> {
@@ -104,6 +124,15 @@ impl LinkTable {
 
     pub fn link_department(&mut self, organization: ZendeskOrgId, department: PogDepartmentId) {
         self.departments.insert(organization, department);
+    }
+
+    /// The value `property` had on both sides of the link `link` after the last sync.
+    pub fn last_synced(&self, link: &str, property: &'static str) -> Option<&str> {
+        self.synced.get(&(link.to_owned(), property)).map(String::as_str)
+    }
+
+    pub fn remember(&mut self, link: &str, property: &'static str, value: &str) {
+        self.synced.insert((link.to_owned(), property), value.to_owned());
     }
 
     pub fn len(&self) -> usize {

@@ -10,7 +10,7 @@ mod report;
 pub mod snapshot;
 
 pub use links::{CustomerLink, EmployeeLink, Link, LinkTable};
-pub use plan::{Finding, PlannedWrite, SyncPlan, Target};
+pub use plan::{Finding, PlannedWrite, PlannedZendeskWrite, SyncPlan, Target, ZendeskTarget};
 pub use report::{Failure, SyncReport, SystemRequests};
 
 use crate::http::ClientError;
@@ -40,7 +40,7 @@ pub async fn sync_once(
     let before = (zendesk.request_counts(), poweroffice.request_counts());
     let snapshot = snapshot::read(zendesk, poweroffice).await.map_err(SyncError::Read)?;
     let plan = plan::plan(&snapshot, links, options);
-    let mut report = apply::apply(plan, poweroffice, links).await;
+    let mut report = apply::apply(plan, zendesk, poweroffice, links).await;
     report.requests = SystemRequests {
         zendesk: zendesk.request_counts().since(before.0),
         poweroffice: poweroffice.request_counts().since(before.1),

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use super::links::{CustomerLink, EmployeeLink, Link};
-use super::plan::{Finding, PlannedWrite};
+use super::plan::{Finding, PlannedWrite, PlannedZendeskWrite};
 use crate::http::RequestCounts;
 
 /// An action that did not go through, with the error that stopped it.
@@ -33,7 +33,10 @@ pub struct SyncReport {
     pub employees_created: Vec<EmployeeLink>,
     pub employees_adopted: Vec<EmployeeLink>,
     pub employee_links_dropped: Vec<EmployeeLink>,
+    /// Properties written to PowerOffice Go.
     pub updates: Vec<PlannedWrite>,
+    /// Properties written back to Zendesk (S1).
+    pub zendesk_updates: Vec<PlannedZendeskWrite>,
     pub failures: Vec<Failure>,
     pub skipped: Vec<Finding>,
     pub conflicts: Vec<Finding>,

@@ -9,7 +9,7 @@ use reqwest::Url;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 
-use super::model::{NewOrganization, NewUser, Organization, User, UserUpdate};
+use super::model::{Identity, NewOrganization, NewUser, Organization, User, UserUpdate};
 use crate::domain::{System, ZendeskUserId};
 use crate::http::{parse_base_url, Answer, ClientError, RequestCounts, Transport};
 use crate::secret::Secret;
@@ -97,6 +97,31 @@ impl ZendeskClient {
         let body = json!({ "organization": organization });
         let answer = self.send(reqwest::Method::POST, "api/v2/organizations", Some(body)).await?;
         unwrap_envelope(&answer, "organization")
+    }
+
+    /// Soft-deletes the user, as an administrator would.
+    pub async fn delete_user(&self, id: ZendeskUserId) -> Result<(), ClientError> {
+        self.send(reqwest::Method::DELETE, &format!("api/v2/users/{id}"), None).await.map(drop)
+    }
+
+    /// Makes `email` the user's primary email: a plain update would only add a secondary
+    /// identity, so the identity is found (or added) and made primary.
+    pub async fn set_primary_email(&self, id: ZendeskUserId, email: &str) -> Result<(), ClientError> {
+        let path = format!("api/v2/users/{id}/identities");
+        let listed = self.send(reqwest::Method::GET, &path, None).await?;
+        let identities: Vec<Identity> = unwrap_envelope(&listed, "identities")?;
+        let existing = identities.iter().find(|i| i.kind == "email" && i.value.eq_ignore_ascii_case(email.trim()));
+        let identity = match existing {
+            Some(identity) if identity.primary => return Ok(()),
+            Some(identity) => identity.id,
+            None => {
+                let body = json!({ "identity": { "type": "email", "value": email.trim() } });
+                let created = self.send(reqwest::Method::POST, &path, Some(body)).await?;
+                unwrap_envelope::<Identity>(&created, "identity")?.id
+            }
+        };
+        self.send(reqwest::Method::PUT, &format!("{path}/{identity}/make_primary"), Some(json!({}))).await?;
+        Ok(())
     }
 
     pub async fn update_organization(

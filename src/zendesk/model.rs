@@ -71,3 +71,13 @@ pub struct UserUpdate {
 pub struct NewOrganization {
     pub name: String,
 }
+
+/// A user identity; only email identities matter to the sync.
+#[derive(Clone, Debug, Deserialize)]
+pub struct Identity {
+    pub id: u64,
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub value: String,
+    pub primary: bool,
+}

@@ -299,3 +299,34 @@ async fn employee_date_time(world: &mut QaWorld, property: String, user: String)
         .map_err(|e| anyhow::anyhow!("{property} {text:?} is not a date-time with an offset: {e}"))?;
     Ok(())
 }
+
+#[when(expr = "the EmailAddress of the contact person {string} at {string} is changed to {string}")]
+async fn change_contact_person_email(
+    world: &mut QaWorld,
+    name: String,
+    customer: String,
+    email: String,
+) -> anyhow::Result<()> {
+    let person = world.contact_person(&name, &customer)?;
+    world.poweroffice().patch_contact_person(person, &[PatchOperation::replace("EmailAddress", email)]).await?;
+    Ok(())
+}
+
+#[when(expr = "the EmailAddress of the contact person {string} at {string} is cleared")]
+async fn clear_contact_person_email(world: &mut QaWorld, name: String, customer: String) -> anyhow::Result<()> {
+    let person = world.contact_person(&name, &customer)?;
+    world.poweroffice().patch_contact_person(person, &[PatchOperation::replace("EmailAddress", Value::Null)]).await?;
+    Ok(())
+}
+
+#[when(expr = "the customer for the Zendesk organization {string} is renamed to {string} in PowerOffice Go")]
+async fn rename_customer(world: &mut QaWorld, organization: String, name: String) -> anyhow::Result<()> {
+    let customer = world.customer_of_organization(&organization)?;
+    world.poweroffice().patch_customer(customer, &[PatchOperation::replace("Name", name)]).await?;
+    Ok(())
+}
+
+#[then(expr = "the contact person {string} at {string} still exists")]
+async fn contact_person_exists(world: &mut QaWorld, name: String, customer: String) -> anyhow::Result<()> {
+    contact_person_json(world, &name, &customer).await.map(drop)
+}

@@ -104,3 +104,11 @@ async fn skipped_user(world: &mut QaWorld, item: String, user: String) -> anyhow
     ensure!(found, "no {item} skip for {record}; the skips were {:?}", report.skipped);
     Ok(())
 }
+
+#[then("the last sync deleted nothing in PowerOffice Go")]
+async fn nothing_deleted(world: &mut QaWorld) -> anyhow::Result<()> {
+    let deletes: Vec<String> =
+        world.writes_since_last_sync()?.iter().filter(|w| w.method == "DELETE").map(|w| w.path.clone()).collect();
+    ensure!(deletes.is_empty(), "the sync deleted: {}", deletes.join(", "));
+    Ok(())
+}

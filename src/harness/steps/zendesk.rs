@@ -1,6 +1,9 @@
 //! Steps about Zendesk records.
 
-use cucumber::{given, when};
+use anyhow::Context as _;
+use cucumber::{given, then, when};
+use pretty_assertions::assert_eq;
+use serde_json::Value;
 
 use crate::harness::QaWorld;
 use crate::zendesk::model::{NewOrganization, NewUser, Role};
@@ -92,4 +95,32 @@ impl std::str::FromStr for RoleParameter {
             other => Err(format!("{other:?} is not a Zendesk role")),
         }
     }
+}
+
+#[when(expr = "the primary email of the Zendesk user {string} is changed to {string}")]
+async fn change_primary_email(world: &mut QaWorld, name: String, email: String) -> anyhow::Result<()> {
+    let id = world.user(&name)?;
+    Ok(world.zendesk().set_primary_email(id, &email).await?)
+}
+
+#[when(expr = "the Zendesk user {string} is deleted")]
+async fn delete_user(world: &mut QaWorld, name: String) -> anyhow::Result<()> {
+    let id = world.user(&name)?;
+    Ok(world.zendesk().delete_user(id).await?)
+}
+
+#[then(expr = "the Zendesk user {string} has the primary email {string}")]
+async fn user_has_email(world: &mut QaWorld, name: String, email: String) -> anyhow::Result<()> {
+    let user = world.zendesk().user_json(world.user(&name)?).await?;
+    assert_eq!(user.get("email"), Some(&Value::String(email)), "primary email of the Zendesk user {name}");
+    Ok(())
+}
+
+#[then(expr = "the Zendesk organization {string} has the name {string}")]
+async fn organization_has_name(world: &mut QaWorld, name: String, expected: String) -> anyhow::Result<()> {
+    let id = world.organization(&name)?;
+    let organizations = world.zendesk().list_organizations().await?;
+    let found = organizations.iter().find(|o| o.id == id).context("the organization is gone")?;
+    assert_eq!(found.name, expected, "name of the Zendesk organization first called {name}");
+    Ok(())
 }

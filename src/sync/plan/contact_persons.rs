@@ -4,8 +4,10 @@
 
 use std::collections::{BTreeMap, HashSet};
 
-use super::{string_write, Finding, SyncPlan};
+use super::two_way::{resolve, same_email, Outcome, Sides};
+use super::{record_outcome, Finding, Pair, SyncPlan, ZendeskTarget};
 use crate::domain::{ContactPersonRef, Email, EmailError, ZendeskUserId};
+use crate::poweroffice::model::ContactPerson;
 use crate::sync::links::{Link, LinkTable};
 use crate::sync::snapshot::Snapshot;
 use crate::zendesk::model::User;
@@ -44,28 +46,70 @@ pub(super) fn plan(snapshot: &Snapshot, links: &LinkTable, plan: &mut SyncPlan) 
         }
     }
 
-    for link in &current {
-        let (Some(user), Some(person)) =
-            (users.get(&link.user), snapshot.contact_persons.iter().find(|cp| cp.reference() == link.contact_person))
-        else {
-            continue;
-        };
-        match user.email.as_deref().map(str::trim).filter(|e| !e.is_empty()) {
-            Some(email) => plan.writes.extend(string_write(
-                "M1",
-                link.contact_person.into(),
-                "EmailAddress",
-                person.email_address.as_deref(),
-                email,
-            )),
-            None => plan.skipped.push(Finding {
-                item: "M1",
-                record: link.contact_person.to_string(),
-                reason: format!("Zendesk user {} has no email, and an empty value never overwrites one", link.user),
-            }),
+    map_emails(snapshot, links, &current, plan);
+    current
+}
+
+/// M1 both ways (S1). A user's email is shared by all its contact persons: when one of them was
+/// edited in PowerOffice Go (the latest edit, if several were), that email goes to Zendesk and
+/// to the user's other contact persons.
+fn map_emails(snapshot: &Snapshot, links: &LinkTable, current: &[Link], plan: &mut SyncPlan) {
+    let mut by_user: BTreeMap<ZendeskUserId, Vec<(Link, &ContactPerson)>> = BTreeMap::new();
+    for link in current {
+        if let Some(person) = snapshot.contact_persons.iter().find(|cp| cp.reference() == link.contact_person) {
+            by_user.entry(link.user).or_default().push((*link, person));
         }
     }
-    current
+    for (user_id, pairs) in by_user {
+        let Some(user) = snapshot.users.iter().find(|u| u.id == user_id) else { continue };
+        let key_of: Vec<String> = pairs.iter().map(|(link, _)| link.key()).collect();
+        let zendesk = user.email.as_deref();
+        let pair_of = |index: usize| {
+            let (link, person) = &pairs[index];
+            Pair {
+                item: "M1",
+                link: key_of[index].clone(),
+                target: link.contact_person.into(),
+                property: "EmailAddress",
+                zendesk_target: ZendeskTarget::UserEmail { id: user_id },
+                sides: Sides {
+                    zendesk,
+                    zendesk_changed_at: user.updated_at,
+                    poweroffice: person.email_address.as_deref(),
+                    poweroffice_changed_at: person.last_changed_date_time_offset,
+                    last_synced: links.last_synced(&key_of[index], "M1"),
+                },
+            }
+        };
+        let outcomes: Vec<Outcome> = (0..pairs.len()).map(|i| resolve(&pair_of(i).sides, same_email)).collect();
+        let latest_edit = outcomes
+            .iter()
+            .enumerate()
+            .filter(|(_, outcome)| matches!(outcome, Outcome::ToZendesk(_)))
+            .max_by_key(|(index, _)| pairs[*index].1.last_changed_date_time_offset)
+            .map(|(index, _)| index);
+        match latest_edit {
+            None => {
+                for (index, outcome) in outcomes.into_iter().enumerate() {
+                    record_outcome(plan, &pair_of(index), outcome);
+                }
+            }
+            Some(winner) => {
+                let email = pairs[winner].1.email_address.as_deref().map(str::trim).unwrap_or_default().to_owned();
+                for index in 0..pairs.len() {
+                    let pair = pair_of(index);
+                    let outcome = if index == winner {
+                        Outcome::ToZendesk(email.clone())
+                    } else if pair.sides.poweroffice.is_some_and(|p| same_email(p.trim(), &email)) {
+                        Outcome::InSync(Some(email.clone()))
+                    } else {
+                        Outcome::ToPowerOffice(email.clone())
+                    };
+                    record_outcome(plan, &pair, outcome);
+                }
+            }
+        }
+    }
 }
 
 /// Users keyed by the R1 comparison key. Zendesk keeps emails unique, so a clash means the data

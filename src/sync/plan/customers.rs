@@ -5,7 +5,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{string_write, Finding, PlannedCustomer, SyncPlan, Target};
+use super::two_way::{exact, Sides};
+use super::{plan_pair, string_write, Finding, Pair, PlannedCustomer, SyncPlan, Target, ZendeskTarget};
 use crate::domain::{PogContactId, ZendeskOrgId, ZendeskUserId};
 use crate::poweroffice::model::{Customer, NewCustomer};
 use crate::sync::links::{CustomerLink, Link, LinkTable};
@@ -48,7 +49,7 @@ pub(super) fn plan(
         match customer {
             Some(customer) => {
                 linked.insert(organization.id, customer);
-                map_organization(organization, customer, plan);
+                map_organization(organization, customer, links, plan);
             }
             None if has_synced_user(snapshot, organization.id, synced_users) => create_customer(organization, plan),
             None => {}
@@ -92,13 +93,26 @@ fn create_customer(organization: &Organization, plan: &mut SyncPlan) {
     });
 }
 
-/// M3 and M4 on a linked pair, Zendesk → PowerOffice Go.
-fn map_organization(organization: &Organization, customer: &Customer, plan: &mut SyncPlan) {
+/// M3 both ways (S1) and M4 on a linked pair. Zendesk's url is read-only, so M4 only goes to
+/// PowerOffice Go.
+fn map_organization(organization: &Organization, customer: &Customer, links: &LinkTable, plan: &mut SyncPlan) {
     let target = Target::Customer { id: customer.id };
-    let name = organization.name.trim();
-    if !name.is_empty() {
-        plan.writes.extend(string_write("M3", target, "Name", customer.name.as_deref(), name));
-    }
+    let link = CustomerLink { organization: organization.id, customer: customer.id }.key();
+    let pair = Pair {
+        item: "M3",
+        target,
+        property: "Name",
+        zendesk_target: ZendeskTarget::OrganizationName { id: organization.id },
+        sides: Sides {
+            zendesk: Some(organization.name.as_str()),
+            zendesk_changed_at: organization.updated_at,
+            poweroffice: customer.name.as_deref(),
+            poweroffice_changed_at: customer.last_changed_date_time_offset,
+            last_synced: links.last_synced(&link, "M3"),
+        },
+        link,
+    };
+    plan_pair(plan, pair, exact);
     plan.writes.extend(string_write("M4", target, "WebsiteUrl", customer.website_url.as_deref(), &organization.url));
 }
 

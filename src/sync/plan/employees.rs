@@ -101,6 +101,7 @@ fn role_write(user: &User, employee: Option<PogEmployeeId>, current: Option<&str
         property: "MailAddress/CountryCode",
         from: current.map_or(Value::Null, |c| Value::String(c.to_owned())),
         to: Value::String(role.to_owned()),
+        link: None,
     }
 }
 
@@ -133,6 +134,7 @@ fn map_agent(user: &User, employee: &Employee, links: &LinkTable, plan: &mut Syn
                 property: "DepartmentId",
                 from: employee.department_id.map_or(Value::Null, |d| Value::from(d.get())),
                 to: Value::from(department.get()),
+                link: None,
             }),
             Some(_) => {}
             None => plan.skipped.push(Finding {

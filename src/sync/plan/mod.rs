@@ -5,6 +5,7 @@
 mod contact_persons;
 mod customers;
 mod employees;
+mod two_way;
 
 pub use customers::import_reference as organization_import_reference;
 pub use employees::{import_reference as user_import_reference, EMPLOYEE_TOKEN};
@@ -56,6 +57,42 @@ pub struct PlannedWrite {
     pub property: &'static str,
     pub from: Value,
     pub to: Value,
+    /// For a two-way property: the link whose last-synced value becomes `to` once written.
+    #[serde(skip)]
+    pub link: Option<String>,
+}
+
+/// The Zendesk record a write from PowerOffice Go goes to (S1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ZendeskTarget {
+    /// The primary email changes through an identity and make_primary.
+    UserEmail {
+        id: ZendeskUserId,
+    },
+    OrganizationName {
+        id: ZendeskOrgId,
+    },
+}
+
+/// A write of one mapped property back to Zendesk (S1, PowerOffice Go → Zendesk).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PlannedZendeskWrite {
+    pub item: &'static str,
+    pub target: ZendeskTarget,
+    pub from: Value,
+    pub to: String,
+    /// The links whose last-synced value becomes `to` once written.
+    #[serde(skip)]
+    pub links: Vec<String>,
+}
+
+/// A two-way property both sides agree on, to remember as last synced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Agreed {
+    pub link: String,
+    pub item: &'static str,
+    pub value: String,
 }
 
 /// A customer to create for an organization (R3).
@@ -97,6 +134,9 @@ pub struct SyncPlan {
     pub dropped_employee_links: Vec<EmployeeLink>,
     pub employee_creates: Vec<PlannedEmployee>,
     pub writes: Vec<PlannedWrite>,
+    pub zendesk_writes: Vec<PlannedZendeskWrite>,
+    #[serde(skip)]
+    pub agreed: Vec<Agreed>,
     pub skipped: Vec<Finding>,
     /// Rules of the spec that cannot be met for these records; nothing is done about them.
     pub conflicts: Vec<Finding>,
@@ -125,5 +165,53 @@ fn string_write(
         property,
         from: current.map_or(Value::Null, |c| Value::String(c.to_owned())),
         to: Value::String(wanted.to_owned()),
+        link: None,
     })
+}
+
+/// One two-way property of a linked pair (S1).
+struct Pair<'a> {
+    item: &'static str,
+    link: String,
+    target: Target,
+    property: &'static str,
+    zendesk_target: ZendeskTarget,
+    sides: two_way::Sides<'a>,
+}
+
+/// Decides a pair and turns the outcome into a write, an agreement or a finding.
+fn plan_pair(plan: &mut SyncPlan, pair: Pair<'_>, same: fn(&str, &str) -> bool) {
+    let outcome = two_way::resolve(&pair.sides, same);
+    record_outcome(plan, &pair, outcome);
+}
+
+fn record_outcome(plan: &mut SyncPlan, pair: &Pair<'_>, outcome: two_way::Outcome) {
+    let as_value = |v: Option<&str>| v.map_or(Value::Null, |v| Value::String(v.to_owned()));
+    let Pair { item, target, property, zendesk_target, .. } = *pair;
+    let link = pair.link.clone();
+    match outcome {
+        two_way::Outcome::InSync(Some(value)) => plan.agreed.push(Agreed { link, item, value }),
+        two_way::Outcome::InSync(None) => {}
+        two_way::Outcome::ToPowerOffice(value) => plan.writes.push(PlannedWrite {
+            item,
+            target,
+            property,
+            from: as_value(pair.sides.poweroffice),
+            to: Value::String(value),
+            link: Some(link),
+        }),
+        two_way::Outcome::ToZendesk(value) => {
+            match plan.zendesk_writes.iter_mut().find(|w| w.target == zendesk_target && w.to == value) {
+                Some(existing) => existing.links.push(link),
+                None => plan.zendesk_writes.push(PlannedZendeskWrite {
+                    item,
+                    target: zendesk_target,
+                    from: as_value(pair.sides.zendesk),
+                    to: value,
+                    links: vec![link],
+                }),
+            }
+        }
+        two_way::Outcome::KeepBoth(reason) => plan.skipped.push(Finding { item, record: target.to_string(), reason }),
+    }
 }
