@@ -30,10 +30,10 @@ fn one_start() -> Duration {
     let (mut zendesk, mut poweroffice) = (String::new(), String::new());
     for line in BufReader::new(child.stdout.take().unwrap()).lines() {
         let line = line.unwrap();
-        if let Some(url) = line.trim().strip_prefix("ZENDESK_BASE_URL=") {
+        if let Some(url) = line.trim().strip_prefix("ZENDESK_URL=") {
             zendesk = url.to_owned();
         }
-        if let Some(url) = line.trim().strip_prefix("POWEROFFICE_API_BASE_URL=") {
+        if let Some(url) = line.trim().strip_prefix("POWEROFFICE_API_URL=") {
             poweroffice = url.trim_end_matches("/v2").to_owned();
         }
         if line.starts_with("Admin") {

@@ -45,12 +45,15 @@ impl ClientError {
 pub struct RequestCounter {
     reads: Arc<AtomicUsize>,
     writes: Arc<AtomicUsize>,
+    tokens: Arc<AtomicUsize>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct RequestCounts {
     pub reads: usize,
     pub writes: usize,
+    /// Token requests, which change no data.
+    pub tokens: usize,
 }
 
 impl RequestCounts {
@@ -58,6 +61,7 @@ impl RequestCounts {
         RequestCounts {
             reads: self.reads.saturating_sub(earlier.reads),
             writes: self.writes.saturating_sub(earlier.writes),
+            tokens: self.tokens.saturating_sub(earlier.tokens),
         }
     }
 }
@@ -69,7 +73,11 @@ impl RequestCounter {
     }
 
     pub fn snapshot(&self) -> RequestCounts {
-        RequestCounts { reads: self.reads.load(Ordering::Relaxed), writes: self.writes.load(Ordering::Relaxed) }
+        RequestCounts {
+            reads: self.reads.load(Ordering::Relaxed),
+            writes: self.writes.load(Ordering::Relaxed),
+            tokens: self.tokens.load(Ordering::Relaxed),
+        }
     }
 }
 
@@ -107,12 +115,25 @@ impl Transport {
 
     /// Sends the request; any status outside 2xx becomes [`ClientError::Api`].
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Result<Answer, ClientError> {
+        self.send_counted(request, false).await
+    }
+
+    /// Sends a token request, counted apart from reads and writes.
+    pub async fn send_token_request(&self, request: reqwest::RequestBuilder) -> Result<Answer, ClientError> {
+        self.send_counted(request, true).await
+    }
+
+    async fn send_counted(&self, request: reqwest::RequestBuilder, token: bool) -> Result<Answer, ClientError> {
         let request = request
             .build()
             .map_err(|e| ClientError::Config { system: self.system, detail: format!("cannot build a request: {e}") })?;
         let method = request.method().clone();
         let path = display_path(request.url());
-        self.counter.record(&method);
+        if token {
+            self.counter.tokens.fetch_add(1, Ordering::Relaxed);
+        } else {
+            self.counter.record(&method);
+        }
         let transport_error = |detail: String| ClientError::Transport {
             system: self.system,
             method: method.clone(),
@@ -227,8 +248,8 @@ mod tests {
 
     #[test]
     fn request_counts_subtract() {
-        let later = RequestCounts { reads: 5, writes: 2 };
-        let earlier = RequestCounts { reads: 3, writes: 2 };
-        assert_eq!(later.since(earlier), RequestCounts { reads: 2, writes: 0 });
+        let later = RequestCounts { reads: 5, writes: 2, tokens: 1 };
+        let earlier = RequestCounts { reads: 3, writes: 2, tokens: 0 };
+        assert_eq!(later.since(earlier), RequestCounts { reads: 2, writes: 0, tokens: 1 });
     }
 }

@@ -18,5 +18,7 @@ pub mod http;
 pub mod mock_server;
 pub mod poweroffice;
 pub mod secret;
+pub mod state;
 pub mod sync;
+pub mod sync_command;
 pub mod zendesk;

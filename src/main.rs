@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use dataflow_qa::harness::{run_checklist, RunArgs};
 use dataflow_qa::mock_server::{serve, MockArgs};
+use dataflow_qa::sync_command::{self, SyncArgs};
 
 #[derive(Parser)]
 #[command(name = "dataflow-qa", version, about = "Executable QA checklist for the Zendesk <-> PowerOffice Go dataflow")]
@@ -26,6 +27,11 @@ enum Command {
     Run(RunArgs),
     /// Serve the fake Zendesk and PowerOffice Go until Ctrl-C or SIGTERM.
     Mock(MockArgs),
+    /// Run the reference sync once between the configured Zendesk and PowerOffice Go.
+    ///
+    /// Exit codes: 0 every action went through, 1 some failed (the report says which),
+    /// 2 configuration or state error, 3 a system could not be read.
+    Sync(SyncArgs),
 }
 
 fn main() -> ExitCode {
@@ -48,6 +54,14 @@ fn main() -> ExitCode {
             Err(error) => {
                 eprintln!("dataflow-qa run: {error:#}");
                 ExitCode::from(2)
+            }
+        },
+        Command::Sync(args) => match runtime.block_on(sync_command::run(&args)) {
+            Ok(code) => ExitCode::from(code),
+            Err(error) => {
+                eprintln!("dataflow-qa sync: {error:#}");
+                let unreadable = error.downcast_ref::<dataflow_qa::sync::SyncError>().is_some();
+                ExitCode::from(if unreadable { 3 } else { 2 })
             }
         },
         Command::Mock(args) => match runtime.block_on(serve(&args)) {

@@ -139,11 +139,11 @@ pub async fn serve(args: &MockArgs) -> anyhow::Result<()> {
     let pog = poweroffice.settings();
     say!("dataflow-qa mock: serving until Ctrl-C or SIGTERM");
     say!("Zendesk         {}", zendesk.uri());
-    say!("  ZENDESK_BASE_URL={}", zendesk.uri());
+    say!("  ZENDESK_URL={}", zendesk.uri());
     say!("  ZENDESK_EMAIL={}", args.zendesk_email);
     say!("  ZENDESK_API_TOKEN={}", shown(&api_token, token_default));
     say!("PowerOffice Go  {}", poweroffice.uri());
-    say!("  POWEROFFICE_API_BASE_URL={}", pog.api_base_url);
+    say!("  POWEROFFICE_API_URL={}", pog.api_base_url);
     say!("  POWEROFFICE_TOKEN_URL={}", pog.token_url);
     say!("  POWEROFFICE_APPLICATION_KEY={}", shown(&application_key, app_default));
     say!("  POWEROFFICE_CLIENT_KEY={}", shown(&client_key, client_default));

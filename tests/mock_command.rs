@@ -57,14 +57,14 @@ async fn stop(mut child: Child) {
 async fn the_mock_command_serves_seeded_fakes_with_the_printed_credentials() {
     let (child, settings) = start(&[]);
     let zendesk = dataflow_qa::zendesk::ZendeskSettings {
-        base_url: setting(&settings, "ZENDESK_BASE_URL").to_owned(),
+        base_url: setting(&settings, "ZENDESK_URL").to_owned(),
         email: setting(&settings, "ZENDESK_EMAIL").to_owned(),
         api_token: dataflow_qa::secret::Secret::new(setting(&settings, "ZENDESK_API_TOKEN")),
     };
     let users = zendesk.client().unwrap().list_users().await.unwrap();
     assert!(users.iter().any(|u| u.email.as_deref() == Some("kari@acme.no")), "the default seed is loaded");
     let poweroffice = dataflow_qa::poweroffice::PowerOfficeSettings {
-        api_base_url: setting(&settings, "POWEROFFICE_API_BASE_URL").to_owned(),
+        api_base_url: setting(&settings, "POWEROFFICE_API_URL").to_owned(),
         token_url: setting(&settings, "POWEROFFICE_TOKEN_URL").to_owned(),
         application_key: dataflow_qa::secret::Secret::new(setting(&settings, "POWEROFFICE_APPLICATION_KEY")),
         client_key: dataflow_qa::secret::Secret::new(setting(&settings, "POWEROFFICE_CLIENT_KEY")),
@@ -98,7 +98,7 @@ async fn credentials_from_the_environment_are_accepted_and_never_printed() {
     let mut base = String::new();
     for line in BufReader::new(child.stdout.take().unwrap()).lines() {
         let line = line.unwrap();
-        if let Some(url) = line.trim().strip_prefix("ZENDESK_BASE_URL=") {
+        if let Some(url) = line.trim().strip_prefix("ZENDESK_URL=") {
             base = url.to_owned();
         }
         printed.push_str(&line);

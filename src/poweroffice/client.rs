@@ -260,7 +260,7 @@ impl PowerOfficeClient {
             .header(reqwest::header::CONTENT_TYPE, "application/x-www-form-urlencoded; charset=utf-8")
             .header("Accept", "application/json")
             .body("grant_type=client_credentials");
-        let answer = self.transport.send(request).await?;
+        let answer = self.transport.send_token_request(request).await?;
         let response: TokenResponse = answer.json()?;
         let token = CachedToken {
             value: Secret::new(response.access_token),

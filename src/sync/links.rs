@@ -50,7 +50,7 @@ pub struct LinkTable {
     /// This spec defines no organization ↔ department rule, so these links are given from outside.
     departments: BTreeMap<ZendeskOrgId, PogDepartmentId>,
     /// The value each two-way property had when both sides last agreed, per link (S1).
-    synced: BTreeMap<(String, &'static str), String>,
+    synced: BTreeMap<(String, String), String>,
 }
 
 impl LinkTable {
@@ -127,12 +127,17 @@ impl LinkTable {
     }
 
     /// The value `property` had on both sides of the link `link` after the last sync.
-    pub fn last_synced(&self, link: &str, property: &'static str) -> Option<&str> {
-        self.synced.get(&(link.to_owned(), property)).map(String::as_str)
+    pub fn last_synced(&self, link: &str, property: &str) -> Option<&str> {
+        self.synced.get(&(link.to_owned(), property.to_owned())).map(String::as_str)
     }
 
-    pub fn remember(&mut self, link: &str, property: &'static str, value: &str) {
-        self.synced.insert((link.to_owned(), property), value.to_owned());
+    pub fn remember(&mut self, link: &str, property: &str, value: &str) {
+        self.synced.insert((link.to_owned(), property.to_owned()), value.to_owned());
+    }
+
+    /// Every remembered value: (link, property, value).
+    pub fn synced_values(&self) -> impl Iterator<Item = (&str, &str, &str)> + '_ {
+        self.synced.iter().map(|((link, property), value)| (link.as_str(), property.as_str(), value.as_str()))
     }
 
     pub fn len(&self) -> usize {

@@ -30,6 +30,17 @@ pub enum SyncError {
     Read(#[source] ClientError),
 }
 
+/// Reads both sides and plans, writing nothing (for `--dry-run`).
+pub async fn plan_once(
+    zendesk: &ZendeskClient,
+    poweroffice: &PowerOfficeClient,
+    links: &LinkTable,
+    options: &SyncOptions,
+) -> Result<SyncPlan, SyncError> {
+    let snapshot = snapshot::read(zendesk, poweroffice).await.map_err(SyncError::Read)?;
+    Ok(plan::plan(&snapshot, links, options))
+}
+
 /// Runs one sync pass and updates `links` with what it linked or unlinked.
 pub async fn sync_once(
     zendesk: &ZendeskClient,

@@ -13,6 +13,9 @@ pub enum Role {
     EndUser,
     Agent,
     Admin,
+    /// A role the API does not document; such a user is reported, never synced as an employee.
+    #[serde(other)]
+    Unknown,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -50,6 +50,13 @@ pub(super) fn plan(
         .filter(|link| !users.contains(&link.user) || !employees.contains_key(&link.employee))
         .collect();
 
+    for user in snapshot.users.iter().filter(|u| u.role == Role::Unknown) {
+        plan.skipped.push(Finding {
+            item: "R4",
+            record: format!("Zendesk user {}", user.id),
+            reason: "its role is none of end-user, agent or admin".into(),
+        });
+    }
     let mut synced = BTreeSet::new();
     for user in snapshot.users.iter().filter(|u| is_employee_role(u.role, options)) {
         let existing = links.employee_of(user.id).and_then(|id| employees.get(&id)).copied();
@@ -110,6 +117,7 @@ fn role_name(role: Role) -> &'static str {
         Role::EndUser => "end-user",
         Role::Agent => "agent",
         Role::Admin => "admin",
+        Role::Unknown => "unknown",
     }
 }
 
