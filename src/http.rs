@@ -28,6 +28,9 @@ pub enum ClientError {
 
     #[error("{system}: {detail}")]
     Config { system: System, detail: String },
+
+    #[error("{last} (gave up after {attempts} attempts)")]
+    Exhausted { attempts: u32, last: Box<ClientError> },
 }
 
 impl ClientError {
@@ -35,6 +38,7 @@ impl ClientError {
     pub fn status(&self) -> Option<StatusCode> {
         match self {
             ClientError::Api { status, .. } => Some(*status),
+            ClientError::Exhausted { last, .. } => last.status(),
             _ => None,
         }
     }
@@ -92,11 +96,101 @@ pub(crate) fn build_http_client(system: System) -> Result<reqwest::Client, Clien
 }
 
 /// One system's HTTP plumbing: sends a request, counts it, and checks the status.
+/// When to try a failed request again: on 429 and 502–504 always (the request was not
+/// carried out), on 500 and lost connections only for requests that are safe to repeat (never a
+/// POST, which could create twice). `Retry-After` is honoured; without it the wait doubles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    pub max_attempts: u32,
+    pub base_backoff: Duration,
+    pub max_wait: Duration,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self { max_attempts: 4, base_backoff: Duration::from_millis(500), max_wait: Duration::from_secs(60) }
+    }
+}
+
+impl RetryPolicy {
+    /// How long to wait before attempt `attempt + 1`, or `None` to give up. `status` is `None`
+    /// when no answer came.
+    pub fn wait_before_retry(
+        &self,
+        attempt: u32,
+        method: &Method,
+        status: Option<StatusCode>,
+        retry_after: Option<Duration>,
+    ) -> Option<Duration> {
+        if attempt >= self.max_attempts {
+            return None;
+        }
+        let repeatable = *method != Method::POST;
+        let retriable = match status.map(|s| s.as_u16()) {
+            Some(429 | 502 | 503 | 504) => true,
+            Some(500) | None => repeatable,
+            Some(_) => false,
+        };
+        if !retriable {
+            return None;
+        }
+        let backoff = self.base_backoff.saturating_mul(2u32.saturating_pow(attempt.saturating_sub(1)));
+        Some(retry_after.unwrap_or(backoff).min(self.max_wait))
+    }
+}
+
+/// A token bucket: `per_second` requests on average, up to `burst` at once.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RateLimit {
+    pub per_second: f64,
+    pub burst: f64,
+}
+
+impl RateLimit {
+    /// PowerOffice Go allows 10 requests a second per subscription key.
+    pub const POWEROFFICE: RateLimit = RateLimit { per_second: 10.0, burst: 10.0 };
+
+    /// Zendesk's limit depends on the plan; `per_minute` is the account's.
+    pub fn zendesk(per_minute: u32) -> RateLimit {
+        let per_second = f64::from(per_minute.max(1)) / 60.0;
+        RateLimit { per_second, burst: per_second.max(1.0) }
+    }
+}
+
+#[derive(Debug)]
+struct RateLimiter {
+    limit: RateLimit,
+    bucket: tokio::sync::Mutex<(f64, tokio::time::Instant)>,
+}
+
+impl RateLimiter {
+    fn new(limit: RateLimit) -> Self {
+        Self { limit, bucket: tokio::sync::Mutex::new((limit.burst, tokio::time::Instant::now())) }
+    }
+
+    async fn acquire(&self) {
+        let mut bucket = self.bucket.lock().await;
+        let now = tokio::time::Instant::now();
+        let (tokens, last) = *bucket;
+        let tokens = (tokens + now.duration_since(last).as_secs_f64() * self.limit.per_second).min(self.limit.burst);
+        if tokens >= 1.0 {
+            *bucket = (tokens - 1.0, now);
+            return;
+        }
+        // Holding the lock while waiting keeps later callers in line behind this one.
+        let wait = Duration::from_secs_f64((1.0 - tokens) / self.limit.per_second);
+        tokio::time::sleep(wait).await;
+        *bucket = (0.0, tokio::time::Instant::now());
+    }
+}
+
 #[derive(Clone, Debug)]
 pub(crate) struct Transport {
     pub system: System,
     pub http: reqwest::Client,
     pub counter: RequestCounter,
+    pub retry: RetryPolicy,
+    limiter: Option<Arc<RateLimiter>>,
 }
 
 /// A successful answer, kept with what is needed to explain a decode failure.
@@ -110,7 +204,17 @@ pub(crate) struct Answer {
 
 impl Transport {
     pub fn new(system: System) -> Result<Self, ClientError> {
-        Ok(Self { system, http: build_http_client(system)?, counter: RequestCounter::default() })
+        Ok(Self {
+            system,
+            http: build_http_client(system)?,
+            counter: RequestCounter::default(),
+            retry: RetryPolicy::default(),
+            limiter: None,
+        })
+    }
+
+    pub fn set_rate_limit(&mut self, limit: Option<RateLimit>) {
+        self.limiter = limit.map(|limit| Arc::new(RateLimiter::new(limit)));
     }
 
     /// Sends the request; any status outside 2xx becomes [`ClientError::Api`].
@@ -127,6 +231,31 @@ impl Transport {
         let request = request
             .build()
             .map_err(|e| ClientError::Config { system: self.system, detail: format!("cannot build a request: {e}") })?;
+        let mut attempt = 1;
+        loop {
+            let Some(this_try) = request.try_clone() else {
+                return self.attempt(request, token).await.map_err(|f| f.0);
+            };
+            match self.attempt(this_try, token).await {
+                Ok(answer) => return Ok(answer),
+                Err(Failed(error, retry_after)) => {
+                    match self.retry.wait_before_retry(attempt, request.method(), error.status(), retry_after) {
+                        Some(wait) => tokio::time::sleep(wait).await,
+                        None if attempt > 1 => {
+                            return Err(ClientError::Exhausted { attempts: attempt, last: Box::new(error) })
+                        }
+                        None => return Err(error),
+                    }
+                }
+            }
+            attempt += 1;
+        }
+    }
+
+    async fn attempt(&self, request: reqwest::Request, token: bool) -> Result<Answer, Failed> {
+        if let Some(limiter) = &self.limiter {
+            limiter.acquire().await;
+        }
         let method = request.method().clone();
         let path = display_path(request.url());
         if token {
@@ -134,21 +263,31 @@ impl Transport {
         } else {
             self.counter.record(&method);
         }
-        let transport_error = |detail: String| ClientError::Transport {
-            system: self.system,
-            method: method.clone(),
-            path: path.clone(),
-            detail,
+        let transport_error = |detail: String| {
+            Failed(
+                ClientError::Transport { system: self.system, method: method.clone(), path: path.clone(), detail },
+                None,
+            )
         };
         let response = self.http.execute(request).await.map_err(|e| transport_error(describe(&e)))?;
         let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
         let body = response.text().await.map_err(|e| transport_error(describe(&e)))?;
         if !status.is_success() {
-            return Err(ClientError::Api { system: self.system, method, path, status, excerpt: excerpt(&body) });
+            let error = ClientError::Api { system: self.system, method, path, status, excerpt: excerpt(&body) };
+            return Err(Failed(error, retry_after));
         }
         Ok(Answer { system: self.system, method, path, status, body })
     }
 }
+
+/// A failed attempt, with the wait the server asked for.
+struct Failed(ClientError, Option<Duration>);
 
 impl Answer {
     /// Decodes the body, naming the first field that does not fit.
@@ -244,6 +383,45 @@ mod tests {
         assert_eq!(excerpt(""), "(empty body)");
         let long = "é".repeat(EXCERPT_CHARS + 10);
         assert_eq!(excerpt(&long).chars().count(), EXCERPT_CHARS + 1);
+    }
+
+    #[test]
+    fn retries_follow_the_policy() {
+        let policy = RetryPolicy::default();
+        let status = |code: u16| Some(StatusCode::from_u16(code).unwrap());
+        assert_eq!(
+            policy.wait_before_retry(1, &Method::PUT, status(429), Some(Duration::from_secs(27))),
+            Some(Duration::from_secs(27))
+        );
+        assert_eq!(policy.wait_before_retry(1, &Method::POST, status(503), None), Some(Duration::from_millis(500)));
+        assert_eq!(policy.wait_before_retry(3, &Method::GET, status(503), None), Some(Duration::from_secs(2)));
+        assert_eq!(policy.wait_before_retry(4, &Method::GET, status(503), None), None, "attempts run out");
+        assert_eq!(
+            policy.wait_before_retry(1, &Method::POST, None, None),
+            None,
+            "a POST whose answer was lost may have created"
+        );
+        assert_eq!(policy.wait_before_retry(1, &Method::GET, None, None), Some(Duration::from_millis(500)));
+        assert_eq!(policy.wait_before_retry(1, &Method::GET, status(404), None), None);
+        assert_eq!(
+            policy.wait_before_retry(1, &Method::GET, status(429), Some(Duration::from_secs(600))),
+            Some(Duration::from_secs(60))
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_rate_limiter_allows_a_burst_then_spaces_requests() {
+        let limiter = RateLimiter::new(RateLimit::POWEROFFICE);
+        let start = tokio::time::Instant::now();
+        for _ in 0..10 {
+            limiter.acquire().await;
+        }
+        assert_eq!(start.elapsed(), Duration::ZERO, "a burst of 10 passes at once");
+        for _ in 0..5 {
+            limiter.acquire().await;
+        }
+        let spent = start.elapsed();
+        assert!(spent >= Duration::from_millis(499) && spent <= Duration::from_millis(520), "{spent:?}");
     }
 
     #[test]

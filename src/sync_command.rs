@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 
+use crate::http::RateLimit;
 use crate::poweroffice::PowerOfficeSettings;
 use crate::secret::Secret;
 use crate::state::StateStore;
@@ -44,6 +45,9 @@ pub struct SyncArgs {
     /// Make admins employees too (R4 says agents).
     #[arg(long)]
     pub include_admins: bool,
+    /// The Zendesk account's rate limit (its plan's requests per minute).
+    #[arg(long, env = "ZENDESK_REQUESTS_PER_MINUTE", default_value_t = 700)]
+    pub zendesk_requests_per_minute: u32,
 }
 
 /// The exit code of a sync: 0 every action went through, 1 some failed (see the report).
@@ -53,7 +57,8 @@ pub async fn run(args: &SyncArgs) -> anyhow::Result<u8> {
         email: args.zendesk_email.clone(),
         api_token: args.zendesk_api_token.clone(),
     }
-    .client()?;
+    .client()?
+    .with_rate_limit(Some(RateLimit::zendesk(args.zendesk_requests_per_minute)));
     let poweroffice = PowerOfficeSettings {
         api_base_url: args.poweroffice_api_url.clone(),
         token_url: args.poweroffice_token_url.clone(),
@@ -61,7 +66,8 @@ pub async fn run(args: &SyncArgs) -> anyhow::Result<u8> {
         client_key: args.poweroffice_client_key.clone(),
         subscription_key: args.poweroffice_subscription_key.clone(),
     }
-    .client()?;
+    .client()?
+    .with_rate_limit(Some(RateLimit::POWEROFFICE));
     let options = SyncOptions { include_admins: args.include_admins };
     let mut store = StateStore::open(&args.state)?;
     let mut links = store.load()?;

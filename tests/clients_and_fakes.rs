@@ -417,3 +417,38 @@ async fn debug_output_of_the_world_and_clients_never_shows_credentials() {
     }
     world.shutdown().await;
 }
+
+#[tokio::test]
+async fn clients_retry_what_the_server_did_not_carry_out_and_never_repeat_a_lost_post() {
+    use dataflow_qa::fake::{Fault, FaultAction};
+    use dataflow_qa::http::RetryPolicy;
+    let fakes = Fakes::start().await;
+    let no_waiting = RetryPolicy { base_backoff: std::time::Duration::ZERO, ..RetryPolicy::default() };
+    let zendesk = fakes.zendesk.settings().client().unwrap().with_retry_policy(no_waiting);
+    let user = create_user(&zendesk, "Kari", "kari@acme.no").await;
+
+    fakes.zendesk.inject(Fault::rate_limit("PUT", "/api/v2/users/*", 0));
+    let update = UserUpdate { name: Some("Kari N".into()), ..UserUpdate::default() };
+    assert_eq!(zendesk.update_user(user.id, &update).await.unwrap().name, "Kari N", "a 429 is waited out");
+
+    let poweroffice = fakes.poweroffice.settings().client().unwrap().with_retry_policy(no_waiting);
+    fakes.poweroffice.inject(Fault::status("GET", "/v2/Customers", 503).times(2));
+    assert_eq!(poweroffice.list_customers().await.unwrap().len(), 0, "two 503s, then the answer");
+
+    fakes.poweroffice.inject(Fault {
+        method: Some("POST".into()),
+        path: "/v2/Customers".into(),
+        times: 1,
+        action: FaultAction::CloseConnection,
+    });
+    let lost = poweroffice.create_customer(&NewCustomer { name: Some("Acme".into()), ..NewCustomer::default() }).await;
+    assert!(lost.is_err(), "a POST whose answer was lost is not sent again");
+    let posts = fakes.poweroffice.journal().iter().filter(|e| e.method == "POST" && e.path == "/v2/Customers").count();
+    assert_eq!(posts, 1);
+
+    fakes.poweroffice.inject(Fault::status("GET", "/v2/Customers", 503).times(4));
+    let error = poweroffice.list_customers().await.unwrap_err().to_string();
+    assert!(error.contains("503 Service Unavailable") && error.ends_with("(gave up after 4 attempts)"), "{error}");
+    drop((zendesk, poweroffice));
+    fakes.shutdown().await;
+}

@@ -4,6 +4,7 @@
 mod support;
 
 use dataflow_qa::fake::{FakeClock, Fault, FaultAction};
+use dataflow_qa::http::RetryPolicy;
 use dataflow_qa::zendesk::FakeZendesk;
 use pretty_assertions::assert_eq;
 use serde_json::{json, Value};
@@ -315,17 +316,22 @@ async fn injected_faults_answer_like_the_real_api_and_are_journaled() {
     fake.inject(close.clone());
     let closed = reqwest::Client::new().get(format!("{}/api/v2/users", fake.uri())).send().await;
     assert!(closed.is_err(), "the connection closes without an answer");
-    let client_error = fake.settings().client().unwrap();
-    fake.inject(close);
-    let error = client_error.list_users().await.unwrap_err().to_string();
+    let no_waiting = RetryPolicy { base_backoff: std::time::Duration::ZERO, ..RetryPolicy::default() };
+    let client = fake.settings().client().unwrap().with_retry_policy(no_waiting);
+    fake.inject(Fault { method: None, path: "/api/v2/users".into(), times: 4, action: FaultAction::CloseConnection });
+    let error = client.list_users().await.unwrap_err().to_string();
     assert!(error.starts_with("Zendesk: GET /api/v2/users?page%5Bsize%5D=100 got no answer"), "{error}");
+    assert!(error.ends_with("(gave up after 4 attempts)"), "{error}");
 
     let journal: Value =
         admin.get(format!("{}/__admin/requests", fake.uri())).send().await.unwrap().json().await.unwrap();
     let faults: Vec<&str> = journal.as_array().unwrap().iter().filter_map(|e| e["fault"].as_str()).collect();
     assert_eq!(
         faults,
-        vec!["status 429", "status 503", "status 503", "delay 20 ms", "close connection", "close connection"]
+        vec!["status 429", "status 503", "status 503", "delay 20 ms", "close connection"]
+            .into_iter()
+            .chain(std::iter::repeat_n("close connection", 4))
+            .collect::<Vec<_>>()
     );
 }
 

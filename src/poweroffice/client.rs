@@ -17,7 +17,7 @@ use super::model::{
     PatchOperation,
 };
 use crate::domain::{ContactPersonRef, PogContactId, PogEmployeeId, System};
-use crate::http::{parse_base_url, Answer, ClientError, RequestCounts, Transport};
+use crate::http::{parse_base_url, Answer, ClientError, RateLimit, RequestCounts, RetryPolicy, Transport};
 use crate::secret::Secret;
 
 /// Records per page when listing. The API's default is 5000 and its maximum 20000; a smaller
@@ -105,6 +105,17 @@ impl PowerOfficeClient {
             subscription_key: settings.subscription_key.clone(),
             token: Arc::new(tokio::sync::Mutex::new(None)),
         })
+    }
+
+    /// Spaces requests to stay within the API's rate limit (none by default).
+    pub fn with_rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.transport.set_rate_limit(limit);
+        self
+    }
+
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.transport.retry = policy;
+        self
     }
 
     pub fn request_counts(&self) -> RequestCounts {

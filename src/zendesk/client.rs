@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use super::model::{Identity, NewOrganization, NewUser, Organization, User, UserUpdate};
 use crate::domain::{System, ZendeskUserId};
-use crate::http::{parse_base_url, Answer, ClientError, RequestCounts, Transport};
+use crate::http::{parse_base_url, Answer, ClientError, RateLimit, RequestCounts, RetryPolicy, Transport};
 use crate::secret::Secret;
 
 /// Zendesk's largest cursor page for users and organizations.
@@ -62,6 +62,17 @@ impl ZendeskClient {
             });
         }
         Ok(Self { transport: Transport::new(System::Zendesk)?, base, authorization: settings.authorization() })
+    }
+
+    /// Spaces requests to stay within the API's rate limit (none by default).
+    pub fn with_rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.transport.set_rate_limit(limit);
+        self
+    }
+
+    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.transport.retry = policy;
+        self
     }
 
     pub fn request_counts(&self) -> RequestCounts {
