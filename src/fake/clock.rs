@@ -40,11 +40,23 @@ impl FakeClock {
         last.max(OffsetDateTime::now_utc())
     }
 
-    /// A stamp for a change: at least one whole second after the previous stamp.
+    /// A stamp for a Zendesk change: a whole second, strictly after every earlier stamp of
+    /// either system (Zendesk timestamps have no fraction).
     pub fn tick(&self) -> OffsetDateTime {
         let mut last = self.lock();
         let wall = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(*last);
-        *last = wall.max(*last + Duration::seconds(1));
+        let next_second = (*last + Duration::seconds(1)).replace_nanosecond(0).unwrap_or(*last);
+        *last = wall.max(next_second);
+        *last
+    }
+
+    /// A stamp for a PowerOffice Go change: microseconds, strictly after every earlier stamp.
+    /// Only Zendesk's stamps need whole seconds, so this one does not push the clock ahead.
+    pub fn tick_precise(&self) -> OffsetDateTime {
+        let mut last = self.lock();
+        let wall = OffsetDateTime::now_utc();
+        let wall = wall.replace_nanosecond(wall.nanosecond() / 1000 * 1000).unwrap_or(wall);
+        *last = wall.max(*last + Duration::microseconds(1));
         *last
     }
 
@@ -77,6 +89,21 @@ mod tests {
         let second = clock.tick();
         assert!(second - first >= Duration::seconds(1));
         assert!(clock.now() >= second);
+    }
+
+    #[test]
+    fn precise_ticks_stay_ordered_with_whole_second_ticks_without_running_ahead() {
+        let clock = FakeClock::starting_now();
+        let zendesk = clock.tick();
+        let poweroffice = clock.tick_precise();
+        let zendesk_again = clock.tick();
+        assert!(zendesk < poweroffice && poweroffice < zendesk_again);
+        assert_eq!(zendesk_again.nanosecond(), 0);
+        let before = clock.tick_precise();
+        for _ in 0..1000 {
+            clock.tick_precise();
+        }
+        assert!(clock.tick_precise() - before < Duration::seconds(1), "a thousand changes do not move time by seconds");
     }
 
     #[test]

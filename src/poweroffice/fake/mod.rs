@@ -369,7 +369,7 @@ impl PowerOfficeApi {
             return response;
         }
         let id = self.take_id();
-        let now = json!(poweroffice_timestamp(self.clock.tick()));
+        let now = json!(poweroffice_timestamp(self.clock.tick_precise()));
         let mut record = kind.entity().blank_record();
         let mail = input.remove("MailAddress");
         record.extend(input);
@@ -513,7 +513,10 @@ impl PowerOfficeApi {
             return response;
         }
         if changed {
-            patched.insert("LastChangedDateTimeOffset".to_owned(), json!(poweroffice_timestamp(self.clock.tick())));
+            patched.insert(
+                "LastChangedDateTimeOffset".to_owned(),
+                json!(poweroffice_timestamp(self.clock.tick_precise())),
+            );
         }
         self.store(kind).insert(id, patched.clone());
         FakeResponse::json(200, Value::Object(patched))
