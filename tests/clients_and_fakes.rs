@@ -420,7 +420,7 @@ async fn debug_output_of_the_world_and_clients_never_shows_credentials() {
 
 #[tokio::test]
 async fn clients_retry_what_the_server_did_not_carry_out_and_never_repeat_a_lost_post() {
-    use dataflow_qa::fake::{Fault, FaultAction};
+    use dataflow_qa::fake::Fault;
     use dataflow_qa::http::RetryPolicy;
     let fakes = Fakes::start().await;
     let no_waiting = RetryPolicy { base_backoff: std::time::Duration::ZERO, ..RetryPolicy::default() };
@@ -435,12 +435,8 @@ async fn clients_retry_what_the_server_did_not_carry_out_and_never_repeat_a_lost
     fakes.poweroffice.inject(Fault::status("GET", "/v2/Customers", 503).times(2));
     assert_eq!(poweroffice.list_customers().await.unwrap().len(), 0, "two 503s, then the answer");
 
-    fakes.poweroffice.inject(Fault {
-        method: Some("POST".into()),
-        path: "/v2/Customers".into(),
-        times: 1,
-        action: FaultAction::CloseConnection,
-    });
+    let lost_post = Fault { method: Some("POST".into()), ..Fault::close_after("/v2/Customers", 0) }.times(1);
+    fakes.poweroffice.inject(lost_post);
     let lost = poweroffice.create_customer(&NewCustomer { name: Some("Acme".into()), ..NewCustomer::default() }).await;
     assert!(lost.is_err(), "a POST whose answer was lost is not sent again");
     let posts = fakes.poweroffice.journal().iter().filter(|e| e.method == "POST" && e.path == "/v2/Customers").count();

@@ -308,7 +308,8 @@ async fn injected_faults_answer_like_the_real_api_and_are_journaled() {
     assert_eq!(raw.get("/api/v2/users.json").await.status, 503);
     assert_eq!(raw.get("/api/v2/users").await.status, 200);
 
-    let close = Fault { method: None, path: "/api/v2/users".into(), times: 1, action: FaultAction::CloseConnection };
+    let close =
+        Fault { method: None, path: "/api/v2/users".into(), times: 1, skip: 0, action: FaultAction::CloseConnection };
     let delay = Fault { action: FaultAction::Delay { millis: 20 }, ..close.clone() };
     fake.inject(delay);
     assert_eq!(raw.get("/api/v2/users").await.status, 200, "a delayed answer is still the real answer");
@@ -318,7 +319,7 @@ async fn injected_faults_answer_like_the_real_api_and_are_journaled() {
     assert!(closed.is_err(), "the connection closes without an answer");
     let no_waiting = RetryPolicy { base_backoff: std::time::Duration::ZERO, ..RetryPolicy::default() };
     let client = fake.settings().client().unwrap().with_retry_policy(no_waiting);
-    fake.inject(Fault { method: None, path: "/api/v2/users".into(), times: 4, action: FaultAction::CloseConnection });
+    fake.inject(Fault { times: 4, ..close });
     let error = client.list_users().await.unwrap_err().to_string();
     assert!(error.starts_with("Zendesk: GET /api/v2/users?page%5Bsize%5D=100 got no answer"), "{error}");
     assert!(error.ends_with("(gave up after 4 attempts)"), "{error}");

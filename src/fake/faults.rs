@@ -13,6 +13,10 @@ pub struct Fault {
     /// How many matching requests it hits before it disarms.
     #[serde(default = "one")]
     pub times: u32,
+    /// How many matching requests it lets through untouched before it starts to hit (to stop a
+    /// client at a chosen point, as a crash would).
+    #[serde(default)]
+    pub skip: u32,
     #[serde(flatten)]
     pub action: FaultAction,
 }
@@ -42,6 +46,7 @@ impl Fault {
             method: Some(method.to_owned()),
             path: path.to_owned(),
             times: 1,
+            skip: 0,
             action: FaultAction::Status { status, retry_after: None },
         }
     }
@@ -51,6 +56,7 @@ impl Fault {
             method: Some(method.to_owned()),
             path: path.to_owned(),
             times: 1,
+            skip: 0,
             action: FaultAction::Status { status: 429, retry_after: Some(retry_after) },
         }
     }
@@ -60,6 +66,16 @@ impl Fault {
         self
     }
 
+    /// Closes the connection of every matching request after the first `skip`.
+    pub fn close_after(path: &str, skip: u32) -> Self {
+        Self { method: None, path: path.to_owned(), times: u32::MAX, skip, action: FaultAction::CloseConnection }
+    }
+
+    /// Whether the next matching request would be hit (not let through by `skip`).
+    pub fn fires_next(&self) -> bool {
+        self.skip == 0
+    }
+
     pub fn matches(&self, method: &str, path: &str) -> bool {
         self.times > 0
             && self.method.as_deref().is_none_or(|m| m.eq_ignore_ascii_case(method))
@@ -67,10 +83,15 @@ impl Fault {
     }
 }
 
-/// Takes the first armed fault that matches, counting one use of it.
+/// Takes the first armed fault that matches, counting one use of it (or one request let
+/// through, while it still skips).
 pub(crate) fn take_matching(faults: &mut Vec<Fault>, method: &str, path: &str) -> Option<FaultAction> {
     let index = faults.iter().position(|f| f.matches(method, path))?;
     let fault = &mut faults[index];
+    if fault.skip > 0 {
+        fault.skip -= 1;
+        return None;
+    }
     fault.times -= 1;
     let action = fault.action.clone();
     if fault.times == 0 {
@@ -111,6 +132,15 @@ mod tests {
         assert!(take_matching(&mut faults, "PUT", "/api/v2/users/1").is_some());
         assert!(take_matching(&mut faults, "PUT", "/api/v2/users/1").is_none());
         assert!(faults.is_empty());
+    }
+
+    #[test]
+    fn a_skipping_fault_lets_requests_through_first() {
+        let mut faults = vec![Fault::close_after("*", 2)];
+        assert!(take_matching(&mut faults, "GET", "/a").is_none());
+        assert!(take_matching(&mut faults, "POST", "/b").is_none());
+        assert!(faults[0].fires_next());
+        assert_eq!(take_matching(&mut faults, "GET", "/c"), Some(FaultAction::CloseConnection));
     }
 
     #[test]

@@ -293,7 +293,9 @@ impl<A: FakeApi> wiremock::Match for CloseConnectionFault<A> {
         let request = FakeRequest::new(raw);
         let mut shared = lock(&self.shared);
         let armed = shared.faults.iter().position(|f| f.matches(request.method, request.path()));
-        if !armed.is_some_and(|i| shared.faults[i].action == FaultAction::CloseConnection) {
+        if !armed
+            .is_some_and(|i| shared.faults[i].action == FaultAction::CloseConnection && shared.faults[i].fires_next())
+        {
             return false;
         }
         faults::take_matching(&mut shared.faults, request.method, request.path());
@@ -347,6 +349,10 @@ impl<A: FakeApi> FakeServer<A> {
     /// Arms a fault for the next matching requests.
     pub fn inject(&self, fault: Fault) {
         lock(&self.shared).faults.push(fault);
+    }
+
+    pub fn clear_faults(&self) {
+        lock(&self.shared).faults.clear();
     }
 
     pub fn clear_journal(&self) {

@@ -166,6 +166,10 @@ impl FakePowerOffice {
         self.server.inject(fault);
     }
 
+    pub fn clear_faults(&self) {
+        self.server.clear_faults();
+    }
+
     /// How long new tokens live (`expires_in`).
     pub fn set_token_lifetime(&self, seconds: i64) {
         self.server.with_api(|api| api.token_lifetime_seconds = seconds);

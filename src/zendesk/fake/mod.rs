@@ -96,6 +96,10 @@ impl FakeZendesk {
         self.server.inject(fault);
     }
 
+    pub fn clear_faults(&self) {
+        self.server.clear_faults();
+    }
+
     /// The stored user as the API would return it.
     pub fn user(&self, id: ZendeskUserId) -> Option<Value> {
         self.server.with_api(|api| api.users.get(&id.get()).cloned().map(Value::Object))
