@@ -9,7 +9,8 @@ use rusqlite::{params, Connection};
 use crate::domain::{
     ContactPersonRef, PogContactId, PogContactPersonId, PogDepartmentId, PogEmployeeId, ZendeskOrgId, ZendeskUserId,
 };
-use crate::sync::{CustomerLink, EmployeeLink, Link, LinkTable};
+use crate::sync::snapshot::Mirror;
+use crate::sync::{CustomerLink, EmployeeLink, Link, LinkTable, SyncState};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StateError {
@@ -21,10 +22,13 @@ pub enum StateError {
     TooNew { path: String, found: i64, known: i64 },
     #[error("state database {path}: cannot create its folder: {source}")]
     Folder { path: String, source: std::io::Error },
+    #[error("state database {path}: the stored snapshot does not read back: {source}")]
+    Snapshot { path: String, source: serde_json::Error },
 }
 
 /// Each entry moves the schema one version up; never edit one that has shipped.
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE contact_person_links (
         contact_id INTEGER NOT NULL, contact_person_id INTEGER NOT NULL, user_id INTEGER NOT NULL,
         PRIMARY KEY (contact_id, contact_person_id));
@@ -33,7 +37,11 @@ const MIGRATIONS: &[&str] = &["
     CREATE TABLE department_links (organization_id INTEGER PRIMARY KEY, department_id INTEGER NOT NULL);
     CREATE TABLE synced_values (link TEXT NOT NULL, property TEXT NOT NULL, value TEXT NOT NULL,
         PRIMARY KEY (link, property));
-"];
+",
+    "
+    CREATE TABLE mirror (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+",
+];
 
 pub struct StateStore {
     connection: Connection,
@@ -131,15 +139,47 @@ impl StateStore {
         rows.collect::<Result<_, _>>().map_err(self.error())
     }
 
-    /// Replaces the stored state with `links`, all at once: a crash leaves the old state whole.
+    /// The links and the snapshot of the last run.
+    pub fn load_state(&self) -> Result<SyncState, StateError> {
+        let links = self.load()?;
+        let stored: Option<String> = self
+            .connection
+            .query_row("SELECT value FROM mirror WHERE name = 'snapshot'", [], |row| row.get(0))
+            .map(Some)
+            .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
+            .map_err(self.error())?;
+        let mirror = stored
+            .map(|json| serde_json::from_str::<Mirror>(&json))
+            .transpose()
+            .map_err(|source| StateError::Snapshot { path: self.path.clone(), source })?;
+        Ok(SyncState { links, mirror })
+    }
+
+    /// Saves links and snapshot in one transaction.
+    pub fn save_state(&mut self, state: &SyncState) -> Result<(), StateError> {
+        let snapshot = state
+            .mirror
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()
+            .map_err(|source| StateError::Snapshot { path: self.path.clone(), source })?;
+        self.write(&state.links, snapshot.as_deref())
+    }
+
+    /// Replaces the stored links (and drops any stored snapshot), all at once.
     pub fn save(&mut self, links: &LinkTable) -> Result<(), StateError> {
+        self.write(links, None)
+    }
+
+    /// Replaces the stored state, all at once: a crash leaves the old state whole.
+    fn write(&mut self, links: &LinkTable, snapshot: Option<&str>) -> Result<(), StateError> {
         let path = self.path.clone();
         let error = |source| StateError::Database { path: path.clone(), source };
         let transaction = self.connection.transaction().map_err(error)?;
         transaction
             .execute_batch(
                 "DELETE FROM contact_person_links; DELETE FROM customer_links; DELETE FROM employee_links;
-                 DELETE FROM department_links; DELETE FROM synced_values;",
+                 DELETE FROM department_links; DELETE FROM synced_values; DELETE FROM mirror;",
             )
             .map_err(error)?;
         for link in links.links() {
@@ -178,6 +218,9 @@ impl StateStore {
             transaction
                 .execute("INSERT INTO synced_values VALUES (?1, ?2, ?3)", params![link, property, value])
                 .map_err(error)?;
+        }
+        if let Some(snapshot) = snapshot {
+            transaction.execute("INSERT INTO mirror VALUES ('snapshot', ?1)", params![snapshot]).map_err(error)?;
         }
         transaction.commit().map_err(error)
     }

@@ -36,6 +36,10 @@ pub struct SyncArgs {
     /// The SQLite file holding links and last-synced values between runs.
     #[arg(long, value_name = "FILE", default_value = ".dataflow-qa/state.sqlite")]
     pub state: PathBuf,
+    /// Read everything instead of only what changed since the last run (also picks up
+    /// records deleted in PowerOffice Go, which its change filter cannot show).
+    #[arg(long)]
+    pub full: bool,
     /// Print the plan as JSON and write nothing (not even the state).
     #[arg(long)]
     pub dry_run: bool,
@@ -70,14 +74,14 @@ pub async fn run(args: &SyncArgs) -> anyhow::Result<u8> {
     .with_rate_limit(Some(RateLimit::POWEROFFICE));
     let options = SyncOptions { include_admins: args.include_admins };
     let mut store = StateStore::open(&args.state)?;
-    let mut links = store.load()?;
+    let mut state = store.load_state()?;
     if args.dry_run {
-        let plan = sync::plan_once(&zendesk, &poweroffice, &links, &options).await?;
+        let plan = sync::plan_once(&zendesk, &poweroffice, &state.links, &options).await?;
         println!("{}", serde_json::to_string_pretty(&plan)?);
         return Ok(0);
     }
-    let report = sync::sync_once(&zendesk, &poweroffice, &mut links, &options).await?;
-    store.save(&links)?;
+    let report = sync::sync_with_state(&zendesk, &poweroffice, &mut state, &options, args.full).await?;
+    store.save_state(&state)?;
     if let Some(path) = &args.json {
         std::fs::write(path, serde_json::to_string_pretty(&report)?)
             .with_context(|| format!("cannot write the report {}", path.display()))?;

@@ -123,11 +123,16 @@ impl PowerOfficeClient {
     }
 
     pub async fn list_contact_persons(&self) -> Result<Vec<ContactPerson>, ClientError> {
-        self.list_all("ContactPersons").await
+        self.list_all("ContactPersons", None).await
     }
 
     pub async fn list_customers(&self) -> Result<Vec<Customer>, ClientError> {
-        self.list_all("Customers").await
+        self.list_all("Customers", None).await
+    }
+
+    /// Records of `resource` (`ContactPersons`, `Customers`, `Employees`) changed after `after`.
+    pub async fn list_changed<T: DeserializeOwned>(&self, resource: &str, after: &str) -> Result<Vec<T>, ClientError> {
+        self.list_all(resource, Some(("lastChangedDateTimeOffsetGreaterThan", after))).await
     }
 
     pub async fn create_customer(&self, customer: &NewCustomer) -> Result<Customer, ClientError> {
@@ -165,7 +170,7 @@ impl PowerOfficeClient {
     }
 
     pub async fn list_employees(&self) -> Result<Vec<Employee>, ClientError> {
-        self.list_all("Employees").await
+        self.list_all("Employees", None).await
     }
 
     pub async fn create_employee(&self, employee: &NewEmployee) -> Result<Employee, ClientError> {
@@ -204,11 +209,20 @@ impl PowerOfficeClient {
     }
 
     /// Reads every page: `PageNumber` from 1 until a short page or a 204.
-    async fn list_all<T: DeserializeOwned>(&self, resource: &str) -> Result<Vec<T>, ClientError> {
+    async fn list_all<T: DeserializeOwned>(
+        &self,
+        resource: &str,
+        filter: Option<(&str, &str)>,
+    ) -> Result<Vec<T>, ClientError> {
         let mut items = Vec::new();
         for page_number in 1.. {
-            let path = format!("{resource}?PageNumber={page_number}&PageSize={PAGE_SIZE}");
-            let answer = self.call(Method::GET, &path, None).await?;
+            let mut query =
+                url_query(&[("PageNumber", &page_number.to_string()), ("PageSize", &PAGE_SIZE.to_string())]);
+            if let Some((name, value)) = filter {
+                query.push('&');
+                query.push_str(&url_query(&[(name, value)]));
+            }
+            let answer = self.call(Method::GET, &format!("{resource}?{query}"), None).await?;
             if answer.status == StatusCode::NO_CONTENT || answer.body.trim().is_empty() {
                 break;
             }
@@ -281,6 +295,13 @@ impl PowerOfficeClient {
         *cached = Some(token);
         Ok(value)
     }
+}
+
+/// A query string with every value percent-encoded (a `+` in a date-time offset included).
+fn url_query(pairs: &[(&str, &str)]) -> String {
+    let mut url = Url::parse("http://query.invalid/").expect("a fixed URL parses");
+    url.query_pairs_mut().extend_pairs(pairs);
+    url.query().unwrap_or_default().to_owned()
 }
 
 /// When a token fetched at `fetched` must be replaced: a minute before it expires, or after

@@ -7,7 +7,7 @@ use time::OffsetDateTime;
 
 use crate::domain::{ContactPersonRef, PogContactId, PogContactPersonId, PogDepartmentId, PogEmployeeId};
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ContactPerson {
     pub id: PogContactPersonId,
@@ -38,7 +38,7 @@ pub struct NewContactPerson {
     pub email_address: Option<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Customer {
     pub id: PogContactId,
@@ -73,7 +73,7 @@ pub struct NewCustomer {
     pub external_import_reference: Option<String>,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct Employee {
     pub id: PogEmployeeId,
@@ -93,7 +93,7 @@ pub struct Employee {
     pub last_changed_date_time_offset: OffsetDateTime,
 }
 
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct MailAddress {
     #[serde(default)]

@@ -41,6 +41,39 @@ pub async fn plan_once(
     Ok(plan::plan(&snapshot, links, options))
 }
 
+/// What a sync keeps between runs: the links, and the snapshot of the last read with the
+/// cursors to read on from (none before the first run).
+#[derive(Clone, Debug, Default)]
+pub struct SyncState {
+    pub links: LinkTable,
+    pub mirror: Option<snapshot::Mirror>,
+}
+
+/// One sync pass that reads only what changed since the last one (everything on the first
+/// run, or with `full`), and keeps the snapshot for the next.
+pub async fn sync_with_state(
+    zendesk: &ZendeskClient,
+    poweroffice: &PowerOfficeClient,
+    state: &mut SyncState,
+    options: &SyncOptions,
+    full: bool,
+) -> Result<SyncReport, SyncError> {
+    let before = (zendesk.request_counts(), poweroffice.request_counts());
+    let mirror = match state.mirror.take() {
+        Some(previous) if !full => snapshot::read_changes(zendesk, poweroffice, previous).await,
+        _ => snapshot::read_full(zendesk, poweroffice).await,
+    }
+    .map_err(SyncError::Read)?;
+    let plan = plan::plan(&mirror.snapshot, &state.links, options);
+    state.mirror = Some(mirror);
+    let mut report = apply::apply(plan, zendesk, poweroffice, &mut state.links).await;
+    report.requests = SystemRequests {
+        zendesk: zendesk.request_counts().since(before.0),
+        poweroffice: poweroffice.request_counts().since(before.1),
+    };
+    Ok(report)
+}
+
 /// Runs one sync pass and updates `links` with what it linked or unlinked.
 pub async fn sync_once(
     zendesk: &ZendeskClient,

@@ -18,7 +18,7 @@ pub enum Role {
     Unknown,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct User {
     pub id: ZendeskUserId,
     pub name: String,
@@ -29,15 +29,25 @@ pub struct User {
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
+    /// False once the user is (soft-)deleted; the incremental export shows deleted users.
+    #[serde(default = "active_by_default")]
+    pub active: bool,
 }
 
-#[derive(Clone, Debug, Deserialize)]
+fn active_by_default() -> bool {
+    true
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Organization {
     pub id: ZendeskOrgId,
     pub name: String,
     pub url: String,
     #[serde(with = "time::serde::rfc3339")]
     pub updated_at: OffsetDateTime,
+    /// Set on deleted organizations, which only the incremental export shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<String>,
 }
 
 /// Body of `POST /api/v2/users` (inside `{"user": …}`).

@@ -172,6 +172,7 @@ mod tests {
             organization_id: None,
             created_at: OffsetDateTime::UNIX_EPOCH,
             updated_at: OffsetDateTime::UNIX_EPOCH,
+            active: true,
         }
     }
 

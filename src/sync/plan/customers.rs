@@ -160,6 +160,7 @@ mod tests {
             name: name.to_owned(),
             url: format!("https://acme.zendesk.com/api/v2/organizations/{id}.json"),
             updated_at: OffsetDateTime::UNIX_EPOCH,
+            deleted_at: None,
         }
     }
 
@@ -172,6 +173,7 @@ mod tests {
             organization_id: organization.map(ZendeskOrgId::new),
             created_at: OffsetDateTime::UNIX_EPOCH,
             updated_at: OffsetDateTime::UNIX_EPOCH,
+            active: true,
         }
     }
 

@@ -173,6 +173,7 @@ mod tests {
             organization_id: organization.map(ZendeskOrgId::new),
             created_at: OffsetDateTime::UNIX_EPOCH,
             updated_at: OffsetDateTime::UNIX_EPOCH,
+            active: true,
         }
     }
 
