@@ -80,7 +80,10 @@ pub async fn run(args: &SyncArgs) -> anyhow::Result<u8> {
         println!("{}", serde_json::to_string_pretty(&plan)?);
         return Ok(0);
     }
+    let reading = if args.full || state.mirror.is_none() { "reading everything" } else { "reading changes" };
+    progress(&format!("dataflow-qa sync: {reading} from Zendesk and PowerOffice Go, then writing…"));
     let report = sync::sync_with_state(&zendesk, &poweroffice, &mut state, &options, args.full).await?;
+    progress("");
     store.save_state(&state)?;
     if let Some(path) = &args.json {
         std::fs::write(path, serde_json::to_string_pretty(&report)?)
@@ -91,6 +94,17 @@ pub async fn run(args: &SyncArgs) -> anyhow::Result<u8> {
         eprintln!("failed ({}): {}: {}", failure.item, failure.action, failure.error);
     }
     Ok(if report.is_clean() { 0 } else { 1 })
+}
+
+/// A status line on a terminal; nothing at all when stderr is a pipe or a file (CI logs).
+fn progress(message: &str) {
+    use std::io::{IsTerminal as _, Write as _};
+    let mut stderr = std::io::stderr();
+    if stderr.is_terminal() {
+        // Clear the line, then show the new status without a newline so it can be replaced.
+        let _ = write!(stderr, "\r\x1b[2K{message}");
+        let _ = stderr.flush();
+    }
 }
 
 fn summary(report: &SyncReport) -> String {
