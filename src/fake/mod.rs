@@ -359,6 +359,17 @@ impl<A: FakeApi> FakeServer<A> {
         lock(&self.shared).journal.clear();
     }
 
+    /// Every record, in the API's own shapes (what `GET /__admin/state` answers).
+    pub fn dump_state(&self) -> Value {
+        lock(&self.shared).api.dump_state()
+    }
+
+    /// Replaces every record (what `PUT /__admin/state` does).
+    pub fn load_state(&self, state: Value) -> Result<(), String> {
+        let base_uri = self.uri();
+        lock(&self.shared).api.load_state(state, &base_uri)
+    }
+
     /// Reads or changes the model directly, as an administrator of the real system would.
     pub fn with_api<R>(&self, f: impl FnOnce(&mut A) -> R) -> R {
         f(&mut lock(&self.shared).api)

@@ -17,7 +17,7 @@ use super::contract::{ADDRESS, CONTACT_ADDRESS, CONTACT_PERSON, CUSTOMER, DEPART
 use crate::contract::Entity;
 use crate::domain::ContactPersonRef;
 use crate::fake::clock::poweroffice_timestamp;
-use crate::fake::{FakeApi, FakeClock, FakeRequest, FakeResponse, FakeServer, Fault, JournalEntry};
+use crate::fake::{FakeApi, FakeClock, FakeRequest, FakeResponse, FakeServer};
 use crate::secret::Secret;
 use bodies::{patch_body, post_body, validation_error};
 
@@ -122,6 +122,16 @@ pub struct FakePowerOffice {
     credentials: PowerOfficeCredentials,
 }
 
+/// The wrapper adds this API's helpers; the shared ones (address, journal, faults, state)
+/// come from the server underneath.
+impl std::ops::Deref for FakePowerOffice {
+    type Target = FakeServer<PowerOfficeApi>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.server
+    }
+}
+
 impl FakePowerOffice {
     pub async fn start(clock: FakeClock) -> Self {
         Self::start_with(clock, PowerOfficeCredentials::default()).await
@@ -140,10 +150,6 @@ impl FakePowerOffice {
         Self { server: FakeServer::start_on(listener, PowerOfficeApi::new(clock, &credentials)).await, credentials }
     }
 
-    pub fn uri(&self) -> String {
-        self.server.uri()
-    }
-
     pub fn settings(&self) -> PowerOfficeSettings {
         PowerOfficeSettings {
             api_base_url: format!("{}/v2", self.uri()),
@@ -156,18 +162,6 @@ impl FakePowerOffice {
 
     pub fn credentials(&self) -> &PowerOfficeCredentials {
         &self.credentials
-    }
-
-    pub fn journal(&self) -> Vec<JournalEntry> {
-        self.server.journal()
-    }
-
-    pub fn inject(&self, fault: Fault) {
-        self.server.inject(fault);
-    }
-
-    pub fn clear_faults(&self) {
-        self.server.clear_faults();
     }
 
     /// How long new tokens live (`expires_in`).
@@ -193,15 +187,6 @@ impl FakePowerOffice {
                 .cloned()
                 .map(Value::Object)
         })
-    }
-
-    pub fn dump_state(&self) -> Value {
-        self.server.with_api(|api| api.dump_state())
-    }
-
-    pub fn load_state(&self, state: Value) -> Result<(), String> {
-        let base_uri = self.uri();
-        self.server.with_api(|api| api.load_state(state, &base_uri))
     }
 }
 

@@ -17,7 +17,7 @@ use super::client::ZendeskSettings;
 use super::contract::{IDENTITY, ORGANIZATION, USER};
 use crate::contract::Entity;
 use crate::domain::ZendeskUserId;
-use crate::fake::{FakeApi, FakeClock, FakeRequest, FakeResponse, FakeServer, Fault, JournalEntry};
+use crate::fake::{FakeApi, FakeClock, FakeRequest, FakeResponse, FakeServer};
 use crate::secret::Secret;
 
 /// Real ids exceed 2^32; starting above it catches a client that stores them in 32 bits.
@@ -57,6 +57,16 @@ pub struct FakeZendesk {
     credentials: ZendeskCredentials,
 }
 
+/// The wrapper adds this API's helpers; the shared ones (address, journal, faults, state)
+/// come from the server underneath.
+impl std::ops::Deref for FakeZendesk {
+    type Target = FakeServer<ZendeskApi>;
+
+    fn deref(&self) -> &Self::Target {
+        &self.server
+    }
+}
+
 impl FakeZendesk {
     pub async fn start(clock: FakeClock) -> Self {
         Self::start_with(clock, ZendeskCredentials::default()).await
@@ -69,10 +79,6 @@ impl FakeZendesk {
     /// Serves on a listener the caller bound (for `dataflow-qa mock`).
     pub async fn start_on(listener: std::net::TcpListener, clock: FakeClock, credentials: ZendeskCredentials) -> Self {
         Self { server: FakeServer::start_on(listener, ZendeskApi::new(clock, &credentials)).await, credentials }
-    }
-
-    pub fn uri(&self) -> String {
-        self.server.uri()
     }
 
     /// Client settings that reach this fake with the credentials it accepts.
@@ -88,30 +94,9 @@ impl FakeZendesk {
         &self.credentials
     }
 
-    pub fn journal(&self) -> Vec<JournalEntry> {
-        self.server.journal()
-    }
-
-    pub fn inject(&self, fault: Fault) {
-        self.server.inject(fault);
-    }
-
-    pub fn clear_faults(&self) {
-        self.server.clear_faults();
-    }
-
     /// The stored user as the API would return it.
     pub fn user(&self, id: ZendeskUserId) -> Option<Value> {
         self.server.with_api(|api| api.users.get(&id.get()).cloned().map(Value::Object))
-    }
-
-    pub fn dump_state(&self) -> Value {
-        self.server.with_api(|api| api.dump_state())
-    }
-
-    pub fn load_state(&self, state: Value) -> Result<(), String> {
-        let base_uri = self.uri();
-        self.server.with_api(|api| api.load_state(state, &base_uri))
     }
 }
 
