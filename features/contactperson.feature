@@ -109,6 +109,17 @@ Feature: Zendesk Users and PowerOffice Go Contactperson
       And the contact person "Kari Nordmann" at "Acme AS" still belongs to the customer "Acme AS"
       And the last sync wrote nothing to either system
 
+    @M2 @interpretation
+    Scenario: A user without an organization takes the organization its contact person's customer stands for
+      Given the Zendesk organization "Nordlys AS"
+      And the Zendesk user "Ola Nordmann" with email "ola@nordlys.no" in the organization "Nordlys AS"
+      And the contact person "Ola Nordmann" at "Acme AS" with email "ola@nordlys.no"
+      And the Zendesk user "Kari Nordmann" with email "kari@nordlys.no"
+      And the sync has run
+      And the contact person "Kari Nordmann" at the customer for the Zendesk organization "Nordlys AS" with email "kari@nordlys.no"
+      When the sync runs again
+      Then the Zendesk user "Kari Nordmann" belongs to the organization "Nordlys AS"
+
     @M2
     Scenario: ContactId is a JSON integer on the wire
       Given the Zendesk user "Kari Nordmann" with email "kari@acme.no"

@@ -64,3 +64,42 @@ async fn one_bad_record_never_stops_the_others() {
     drop((zendesk, poweroffice));
     fakes.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_field_that_cannot_be_written_never_blocks_the_rest_of_its_record() {
+    use dataflow_qa::domain::{PogDepartmentId, ZendeskOrgId};
+    use dataflow_qa::poweroffice::model::PatchOperation;
+    let fakes = Fakes::start().await;
+    let stamp = "2024-01-01T00:00:00Z";
+    fakes
+        .zendesk
+        .load_state(json!({
+            "organizations": [{ "id": 100, "name": "Nordlys Support", "created_at": stamp, "updated_at": stamp }],
+            "users": [{ "id": 2, "name": "Anne Agent", "email": "anne@nordlys.no", "role": "agent", "organization_id": 100, "active": true, "created_at": stamp, "updated_at": stamp }],
+        }))
+        .unwrap();
+    let zendesk = fakes.zendesk.settings().client().unwrap();
+    let poweroffice = fakes.poweroffice.settings().client().unwrap();
+    let mut links = LinkTable::default();
+    sync_once(&zendesk, &poweroffice, &mut links, &SyncOptions::default()).await.unwrap();
+    let employee = links.employee_of(dataflow_qa::domain::ZendeskUserId::new(2)).expect("an employee for Anne");
+
+    // M7 will point at a department that does not exist; M8 has a change to carry as well.
+    links.link_department(ZendeskOrgId::new(100), PogDepartmentId::new(999));
+    let operations = [
+        PatchOperation::replace("JobTitle", "wd:Q703534 Support"),
+        PatchOperation::replace("MailAddress/CountryCode", "NO"),
+    ];
+    poweroffice.patch_employee(employee, &operations).await.unwrap();
+    let report = sync_once(&zendesk, &poweroffice, &mut links, &SyncOptions::default()).await.unwrap();
+
+    let written: Vec<&str> = report.updates.iter().map(|u| u.item).collect();
+    assert_eq!(written, vec!["M8"], "the country code went through");
+    assert_eq!(report.failures.len(), 1, "{:?}", report.failures);
+    assert_eq!(report.failures[0].item, "M7");
+    assert!(report.failures[0].error.contains("Department with id = 999 not found"), "{}", report.failures[0].error);
+    let stored = poweroffice.employee_json(employee).await.unwrap();
+    assert_eq!(stored["MailAddress"]["CountryCode"], "agent");
+    drop((zendesk, poweroffice));
+    fakes.shutdown().await;
+}

@@ -12,7 +12,7 @@ use crate::domain::ContactPersonRef;
 use crate::http::ClientError;
 use crate::poweroffice::model::PatchOperation;
 use crate::poweroffice::PowerOfficeClient;
-use crate::zendesk::model::NewOrganization;
+use crate::zendesk::model::{NewOrganization, UserUpdate};
 use crate::zendesk::ZendeskClient;
 
 pub async fn apply(
@@ -111,6 +111,10 @@ async fn write_zendesk(
         ZendeskTarget::UserEmail { id } => zendesk.set_primary_email(id, &write.to).await,
         ZendeskTarget::OrganizationName { id } => {
             zendesk.update_organization(id, &NewOrganization { name: write.to.clone() }).await.map(drop)
+        }
+        ZendeskTarget::UserOrganization { id, organization } => {
+            let update = UserUpdate { organization_id: Some(organization), ..UserUpdate::default() };
+            zendesk.update_user(id, &update).await.map(drop)
         }
     };
     match result {

@@ -330,3 +330,17 @@ async fn rename_customer(world: &mut QaWorld, organization: String, name: String
 async fn contact_person_exists(world: &mut QaWorld, name: String, customer: String) -> anyhow::Result<()> {
     contact_person_json(world, &name, &customer).await.map(drop)
 }
+
+#[given(expr = "the contact person {string} at the customer for the Zendesk organization {string} with email {string}")]
+async fn contact_person_at_organization_customer(
+    world: &mut QaWorld,
+    name: String,
+    organization: String,
+    email: String,
+) -> anyhow::Result<()> {
+    let (first_name, last_name) = split_name(&name)?;
+    let contact_id = world.customer_of_organization(&organization)?;
+    let person = NewContactPerson { first_name, last_name, email_address: Some(email) };
+    let created = world.poweroffice().create_contact_person(contact_id, &person).await?;
+    world.name_contact_person(&name, &organization, created.reference())
+}

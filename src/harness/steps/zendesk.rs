@@ -124,3 +124,15 @@ async fn organization_has_name(world: &mut QaWorld, name: String, expected: Stri
     assert_eq!(found.name, expected, "name of the Zendesk organization first called {name}");
     Ok(())
 }
+
+#[then(expr = "the Zendesk user {string} belongs to the organization {string}")]
+async fn user_in_organization_now(world: &mut QaWorld, name: String, organization: String) -> anyhow::Result<()> {
+    let user = world.zendesk().user_json(world.user(&name)?).await?;
+    let expected = world.organization(&organization)?;
+    assert_eq!(
+        user.get("organization_id"),
+        Some(&Value::from(expected.get())),
+        "organization of the Zendesk user {name}"
+    );
+    Ok(())
+}

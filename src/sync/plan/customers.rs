@@ -1,12 +1,15 @@
 //! R3 (a company customer is created for an organization once one of its users is synced),
 //! R2 (the person-customer rule, which no organization can meet), M3 (name → Name),
 //! M4 (url → WebsiteUrl, literally) and M2 (a linked contact person's customer must be the
-//! customer of its user's organization; a mismatch is reported, never fixed).
+//! customer of its user's organization; a mismatch is reported, never fixed, and a user
+//! without an organization takes the one its contact person's customer stands for).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::two_way::{exact, Sides};
-use super::{plan_pair, string_write, Finding, Pair, PlannedCustomer, SyncPlan, Target, ZendeskTarget};
+use super::{
+    plan_pair, string_write, Finding, Pair, PlannedCustomer, PlannedZendeskWrite, SyncPlan, Target, ZendeskTarget,
+};
 use crate::domain::{PogContactId, ZendeskOrgId, ZendeskUserId};
 use crate::poweroffice::model::{Customer, NewCustomer};
 use crate::sync::links::{CustomerLink, Link, LinkTable};
@@ -124,9 +127,16 @@ fn check_contact_person_customers(
     linked: &BTreeMap<ZendeskOrgId, &Customer>,
     plan: &mut SyncPlan,
 ) {
+    let organization_of_customer: BTreeMap<PogContactId, ZendeskOrgId> =
+        linked.iter().map(|(organization, customer)| (customer.id, *organization)).collect();
+    let mut organization_for_user: BTreeMap<ZendeskUserId, BTreeSet<ZendeskOrgId>> = BTreeMap::new();
     for link in current_links {
-        let Some(organization) = snapshot.users.iter().find(|u| u.id == link.user).and_then(|u| u.organization_id)
-        else {
+        let Some(user) = snapshot.users.iter().find(|u| u.id == link.user) else { continue };
+        let Some(organization) = user.organization_id else {
+            // P→Z: a user without an organization takes the one its contact person's customer stands for.
+            if let Some(organization) = organization_of_customer.get(&link.contact_person.contact_id) {
+                organization_for_user.entry(user.id).or_default().insert(*organization);
+            }
             continue;
         };
         let Some(customer) = linked.get(&organization) else { continue };
@@ -140,6 +150,22 @@ fn check_contact_person_customers(
                     link.user, customer.id, link.contact_person.contact_id
                 ),
             });
+        }
+    }
+    for (user, organizations) in organization_for_user {
+        match organizations.iter().collect::<Vec<_>>().as_slice() {
+            [organization] => plan.zendesk_writes.push(PlannedZendeskWrite {
+                item: "M2",
+                target: ZendeskTarget::UserOrganization { id: user, organization: **organization },
+                from: serde_json::Value::Null,
+                to: organization.to_string(),
+                links: Vec::new(),
+            }),
+            several => plan.conflicts.push(Finding {
+                item: "M2",
+                record: format!("Zendesk user {user}"),
+                reason: format!("its contact persons stand for several organizations ({several:?}), so none is set"),
+            }),
         }
     }
 }
@@ -274,6 +300,22 @@ mod tests {
         super::plan(&snapshot, &links, &[link(7, 50), link(7, 90)], &synced(&[7]), &mut plan);
         let conflicts: Vec<&str> = plan.conflicts.iter().map(|c| c.record.as_str()).collect();
         assert_eq!(conflicts, vec!["contact person 1 of customer 50"]);
+    }
+
+    #[test]
+    fn a_user_without_organization_takes_the_one_of_its_contact_persons_customer() {
+        let mut links = LinkTable::default();
+        links.link_customer(CustomerLink { organization: ZendeskOrgId::new(1), customer: PogContactId::new(90) });
+        let url = "https://acme.zendesk.com/api/v2/organizations/1.json";
+        let snapshot = snapshot(
+            vec![organization(1, "Acme AS")],
+            vec![user(7, None)],
+            vec![customer(90, "Acme AS", None, Some(url))],
+        );
+        let mut plan = SyncPlan::default();
+        super::plan(&snapshot, &links, &[link(7, 90)], &synced(&[7]), &mut plan);
+        let target = ZendeskTarget::UserOrganization { id: ZendeskUserId::new(7), organization: ZendeskOrgId::new(1) };
+        assert_eq!(plan.zendesk_writes.iter().map(|w| w.target).collect::<Vec<_>>(), vec![target]);
     }
 
     #[test]

@@ -73,6 +73,11 @@ pub enum ZendeskTarget {
     OrganizationName {
         id: ZendeskOrgId,
     },
+    /// M2 back to Zendesk: the user's organization.
+    UserOrganization {
+        id: ZendeskUserId,
+        organization: ZendeskOrgId,
+    },
 }
 
 /// A write of one mapped property back to Zendesk (S1, PowerOffice Go → Zendesk).
