@@ -1,4 +1,3 @@
-@R1 @M1 @M2
 Feature: Zendesk Users and PowerOffice Go Contactperson
   Spec section "Zendesk Users to PowerOfficeGo Contactperson".
   R1: a Zendesk user merges with a PowerOffice Go contact person when `email` matches

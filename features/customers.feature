@@ -1,4 +1,3 @@
-@R3 @M3 @M4
 Feature: Zendesk Organizations and PowerOffice Go Customers
   Spec section "Zendesk Organizations to PowerOfficeGo Customers".
   R3: a new PowerOffice Go customer is created from a Zendesk organization once the
@@ -57,6 +56,13 @@ Feature: Zendesk Organizations and PowerOffice Go Customers
       When the sync runs
       Then PowerOffice Go has no person customer
       And the last sync reported the R2 conflict for the Zendesk organization "Acme AS"
+
+    @R2 @known-conflict @conflict:customers-person-needs-names
+    Scenario: The spec, literally - an organization with a synced user gets a person customer
+      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no" in the organization "Acme AS"
+      And the contact person "Kari Nordmann" at "Ledger Holding AS" with email "kari@acme.no"
+      When the sync runs
+      Then PowerOffice Go has a person customer for the Zendesk organization "Acme AS"
 
   Rule: M3 - Organizations.name is written to Customers.Name as a JSON string
 

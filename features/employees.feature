@@ -1,4 +1,3 @@
-@R4 @M5 @M6 @M7 @M8
 Feature: Zendesk Users and PowerOffice Go Employees
   Spec section "Zendesk Users to PowerOfficeGo Employees".
   R4: when a Zendesk user is of type Agent, it is synchronised with a PowerOffice Go employee.
@@ -75,6 +74,12 @@ Feature: Zendesk Users and PowerOffice Go Employees
       When the sync runs
       Then the EmployeeCreatedDateTimeOffset of the employee for "Anne Agent" is a date-time string with an offset on the wire
 
+    @M5 @M6 @known-conflict @conflict:employee-created-readonly
+    Scenario: The spec, literally - EmployeeCreatedDateTimeOffset carries the Zendesk created_at
+      Given the Zendesk agent "Anne Agent" with email "anne@support.example.com"
+      When the sync runs
+      Then the EmployeeCreatedDateTimeOffset of the employee for "Anne Agent" is the Zendesk created_at of "Anne Agent"
+
   Rule: M7 - organization_id maps to DepartmentId while JobTitle holds wd:Q703534
 
     Background:
@@ -101,6 +106,12 @@ Feature: Zendesk Users and PowerOffice Go Employees
       When the JobTitle of the employee for "Anne Agent" is set to "wd:Q703534 Support engineer"
       And the sync runs again
       Then the DepartmentId of the employee for "Anne Agent" is a JSON integer on the wire
+
+    @M7 @known-conflict @conflict:departmentid-type
+    Scenario: The spec, literally - DepartmentId is a JSON string on the wire
+      When the JobTitle of the employee for "Anne Agent" is set to "wd:Q703534 Support engineer"
+      And the sync runs again
+      Then the DepartmentId of the employee for "Anne Agent" is a JSON string on the wire
 
   Rule: M8 - role is copied literally to MailAddress.CountryCode
 

@@ -1,4 +1,3 @@
-@S1
 Feature: Once linked, records stay in sync whichever side is edited
   The spec's promise for every section: "Once a link ... is established, it will keep in sync
   between the two systems, regardless of where it is edited." Per property, the side edited
@@ -55,6 +54,15 @@ Feature: Once linked, records stay in sync whichever side is edited
       When the customer for the Zendesk organization "Nordlys AS" is renamed to "Nordlys Group AS" in PowerOffice Go
       And the sync runs again
       Then the Zendesk organization "Nordlys AS" has the name "Nordlys Group AS"
+
+  Rule: S1 for M4 - url cannot flow back
+
+    @S1 @M4 @known-conflict @conflict:zendesk-url-readonly
+    Scenario: The spec, literally - a WebsiteUrl edited in PowerOffice Go reaches the organization's url
+      Zendesk's url is read-only (it is the record's API address), so no sync can write it.
+      When the WebsiteUrl of the customer for the Zendesk organization "Nordlys AS" is changed to "https://nordlys.no" in PowerOffice Go
+      And the sync runs again
+      Then the Zendesk organization "Nordlys AS" has the url "https://nordlys.no"
 
   Rule: S1 - deletions drop links and delete nothing in PowerOffice Go
 

@@ -33,6 +33,10 @@ pub struct RunArgs {
     /// Stop at the first failing scenario.
     #[arg(long)]
     pub fail_fast: bool,
+
+    /// Fail the run when a @known-conflict scenario passes (the conflict no longer reproduces).
+    #[arg(long)]
+    pub strict: bool,
 }
 
 impl RunArgs {
@@ -45,6 +49,7 @@ impl RunArgs {
             json: self.json.clone(),
             concurrency: self.concurrency,
             fail_fast: self.fail_fast,
+            strict: self.strict,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! options (shared by `dataflow-qa run` and `cargo test`).
 
 mod args;
+pub mod results;
 mod runner;
 mod steps;
 mod world;

@@ -2,7 +2,7 @@
 //! writers, fails on undefined (skipped) steps, and turns the outcome into a verdict with an
 //! exit code. An empty selection is its own verdict, never a pass.
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::fs::File;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -15,6 +15,7 @@ use cucumber::writer::Stats as _;
 use cucumber::{cli, event, parser, runner, writer, World as _, WriterExt as _};
 use futures::FutureExt as _;
 
+use super::results::{Outcome, RunResults, ScenarioResult};
 use super::QaWorld;
 
 /// What to run and where to report it.
@@ -30,6 +31,8 @@ pub struct RunOptions {
     pub json: Option<PathBuf>,
     pub concurrency: Option<usize>,
     pub fail_fast: bool,
+    /// A `@known-conflict` scenario that passes fails the run (its tag is out of date).
+    pub strict: bool,
 }
 
 /// How a run ended.
@@ -37,14 +40,15 @@ pub struct RunOptions {
 pub enum Verdict {
     Passed,
     Failed,
-    /// A feature file did not parse, or a hook failed: the run itself is not trustworthy.
+    /// A feature file did not parse, a hook failed, or a step matched no definition (or
+    /// several): the run itself is not trustworthy.
     Broken,
     NothingSelected,
 }
 
 impl Verdict {
-    /// 0 passed, 1 scenarios failed, 3 broken run, 5 nothing selected (as pytest counts them;
-    /// 2 is left to usage errors).
+    /// 0 passed (known conflicts failing as expected), 1 scenarios failed, 3 broken run,
+    /// 5 nothing selected (as pytest counts them; 2 is left to usage errors).
     pub fn exit_code(self) -> u8 {
         match self {
             Verdict::Passed => 0,
@@ -55,11 +59,19 @@ impl Verdict {
     }
 }
 
-/// Scenario outcomes, counted in the after-hook.
-#[derive(Clone, Default)]
-struct Tally {
-    passed: Rc<Cell<usize>>,
-    failed: Rc<Cell<usize>>,
+/// How one scenario ended, as the after-hook sees it.
+fn outcome_of(finished: &event::ScenarioFinished) -> Outcome {
+    match finished {
+        event::ScenarioFinished::StepPassed => Outcome::Passed,
+        event::ScenarioFinished::StepSkipped => Outcome::HarnessError("a step matches no step definition".into()),
+        event::ScenarioFinished::StepFailed(_, _, event::StepError::NotFound) => {
+            Outcome::HarnessError("a step matches no step definition".into())
+        }
+        event::ScenarioFinished::StepFailed(_, _, event::StepError::AmbiguousMatch(error)) => {
+            Outcome::HarnessError(format!("a step matches several step definitions: {error}"))
+        }
+        _ => Outcome::Failed,
+    }
 }
 
 fn report_file(path: &Option<PathBuf>, kind: &str) -> anyhow::Result<Box<dyn Write>> {
@@ -111,8 +123,8 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
         tags.as_ref().is_none_or(|t| t.eval(all_tags)) && name.as_deref().is_none_or(|n| scenario.name.contains(n))
     };
 
-    let tally = Tally::default();
-    let counted = tally.clone();
+    let results: Rc<RefCell<RunResults>> = Rc::default();
+    let collected = Rc::clone(&results);
     let writer = QaWorld::cucumber()
         .with_writer(
             writer::Basic::stdout()
@@ -123,10 +135,15 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
         )
         .fail_on_skipped()
         .with_cli(cli)
-        .after(move |_, _, _, finished, world| {
-            let outcome =
-                if matches!(finished, event::ScenarioFinished::StepPassed) { &counted.passed } else { &counted.failed };
-            outcome.set(outcome.get() + 1);
+        .after(move |feature, rule, scenario, finished, world| {
+            let tags = feature.tags.iter().chain(rule.iter().flat_map(|r| &r.tags)).chain(&scenario.tags);
+            let path = feature.path.as_deref().map(relative).unwrap_or_default();
+            collected.borrow_mut().scenarios.push(ScenarioResult {
+                name: scenario.name.clone(),
+                location: format!("{path}:{}", scenario.position.line),
+                tags: tags.map(|t| t.trim_start_matches('@').to_owned()).collect(),
+                outcome: outcome_of(finished),
+            });
             async move {
                 if let Some(world) = world {
                     world.shutdown().await;
@@ -137,14 +154,24 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
         .filter_run(features_input(&options.features), select)
         .await;
 
-    println!("checklist: {} passed, {} failed", tally.passed.get(), tally.failed.get());
-    let ran = writer.passed_steps() + writer.skipped_steps() + writer.failed_steps();
-    let verdict = if writer.parsing_errors() > 0 || writer.hook_errors() > 0 {
+    let results = results.borrow();
+    let totals = results.totals();
+    if !results.scenarios.is_empty() {
+        print!("{}", results.summary());
+    }
+    if totals.known_conflicts + totals.no_longer_reproducing > 0 {
+        println!(
+            "known conflicts: {} failing as expected, {} no longer reproducing",
+            totals.known_conflicts, totals.no_longer_reproducing
+        );
+    }
+    println!("checklist: {} passed, {} failed", totals.passed, totals.failed + totals.harness_errors);
+    let verdict = if writer.parsing_errors() > 0 || writer.hook_errors() > 0 || totals.harness_errors > 0 {
         Verdict::Broken
-    } else if writer.execution_has_failed() {
-        Verdict::Failed
-    } else if ran == 0 {
+    } else if results.scenarios.is_empty() {
         Verdict::NothingSelected
+    } else if totals.failed > 0 || (options.strict && totals.no_longer_reproducing > 0) {
+        Verdict::Failed
     } else {
         Verdict::Passed
     };
@@ -157,6 +184,12 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
         );
     }
     Ok(verdict)
+}
+
+/// A feature's path as a reader wants it: relative to the current folder when inside it.
+fn relative(path: &Path) -> String {
+    let here = std::env::current_dir().unwrap_or_default();
+    path.strip_prefix(&here).unwrap_or(path).display().to_string()
 }
 
 fn features_input(path: &Path) -> PathBuf {

@@ -344,3 +344,41 @@ async fn contact_person_at_organization_customer(
     let created = world.poweroffice().create_contact_person(contact_id, &person).await?;
     world.name_contact_person(&name, &organization, created.reference())
 }
+
+#[then(expr = "PowerOffice Go has a person customer for the Zendesk organization {string}")]
+async fn person_customer_for(world: &mut QaWorld, organization: String) -> anyhow::Result<()> {
+    let customers = world.poweroffice().list_customers().await?;
+    let found = customers.iter().any(|c| c.is_person == Some(true));
+    ensure!(found, "no person customer (IsPerson true) for {organization:?}; the customers are {customers:?}");
+    Ok(())
+}
+
+#[then(expr = "the EmployeeCreatedDateTimeOffset of the employee for {string} is the Zendesk created_at of {string}")]
+async fn employee_created_is_zendesk_created(
+    world: &mut QaWorld,
+    user: String,
+    zendesk_user: String,
+) -> anyhow::Result<()> {
+    let employee = employee_json(world, &user).await?;
+    let zendesk = world.zendesk().user_json(world.user(&zendesk_user)?).await?;
+    let parse = |value: &Value| {
+        let text = value.as_str().unwrap_or_default().to_owned();
+        time::OffsetDateTime::parse(&text, &time::format_description::well_known::Rfc3339)
+            .map_err(|e| anyhow::anyhow!("{text:?} is not a date-time: {e}"))
+    };
+    let (written, expected) = (parse(&employee["EmployeeCreatedDateTimeOffset"])?, parse(&zendesk["created_at"])?);
+    ensure!(
+        written == expected,
+        "EmployeeCreatedDateTimeOffset is {written}, but the Zendesk created_at is {expected}"
+    );
+    Ok(())
+}
+
+#[when(
+    expr = "the WebsiteUrl of the customer for the Zendesk organization {string} is changed to {string} in PowerOffice Go"
+)]
+async fn change_website(world: &mut QaWorld, organization: String, url: String) -> anyhow::Result<()> {
+    let customer = world.customer_of_organization(&organization)?;
+    world.poweroffice().patch_customer(customer, &[PatchOperation::replace("WebsiteUrl", url)]).await?;
+    Ok(())
+}

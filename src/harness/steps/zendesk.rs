@@ -136,3 +136,12 @@ async fn user_in_organization_now(world: &mut QaWorld, name: String, organizatio
     );
     Ok(())
 }
+
+#[then(expr = "the Zendesk organization {string} has the url {string}")]
+async fn organization_has_url(world: &mut QaWorld, name: String, expected: String) -> anyhow::Result<()> {
+    let id = world.organization(&name)?;
+    let organizations = world.zendesk().list_organizations().await?;
+    let found = organizations.iter().find(|o| o.id == id).context("the organization is gone")?;
+    assert_eq!(found.url, expected, "url of the Zendesk organization {name}");
+    Ok(())
+}
