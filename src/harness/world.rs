@@ -9,6 +9,7 @@ use anyhow::{anyhow, bail, Context as _};
 
 use crate::domain::{ContactPersonRef, PogContactId, PogDepartmentId, PogEmployeeId, ZendeskOrgId, ZendeskUserId};
 use crate::fake::{Fakes, JournalEntry};
+use crate::http::RetryPolicy;
 use crate::poweroffice::PowerOfficeClient;
 use crate::sync::{self, LinkTable, SyncReport};
 use crate::zendesk::ZendeskClient;
@@ -39,6 +40,7 @@ pub struct QaWorld {
     links: LinkTable,
     last_report: Option<SyncReport>,
     last_sync_mark: Option<JournalMark>,
+    last_failure: Option<String>,
     names: Names,
 }
 
@@ -61,8 +63,11 @@ impl fmt::Debug for QaWorld {
 impl QaWorld {
     pub async fn new() -> anyhow::Result<Self> {
         let fakes = Fakes::start().await;
-        let zendesk = fakes.zendesk.settings().client()?;
-        let poweroffice = fakes.poweroffice.settings().client()?;
+        // The fakes answer in microseconds; waiting out backoff would only slow the checklist.
+        // A Retry-After the fakes send is still honoured.
+        let retry = RetryPolicy { base_backoff: std::time::Duration::ZERO, ..RetryPolicy::default() };
+        let zendesk = fakes.zendesk.settings().client()?.with_retry_policy(retry);
+        let poweroffice = fakes.poweroffice.settings().client()?.with_retry_policy(retry);
         Ok(Self {
             fakes: Some(fakes),
             zendesk,
@@ -70,6 +75,7 @@ impl QaWorld {
             links: LinkTable::default(),
             last_report: None,
             last_sync_mark: None,
+            last_failure: None,
             names: Names::default(),
         })
     }
@@ -170,6 +176,14 @@ impl QaWorld {
         self.links = kept;
     }
 
+    /// One pass of the sync that is expected to fail; returns why it failed.
+    pub async fn run_failing_sync(&mut self) -> anyhow::Result<String> {
+        match self.run_sync().await {
+            Ok(()) => bail!("the sync was expected to fail, but it went through"),
+            Err(error) => Ok(format!("{error:#}")),
+        }
+    }
+
     /// One pass of the reference sync against this scenario's fakes.
     pub async fn run_sync(&mut self) -> anyhow::Result<()> {
         let fakes = self.fakes()?;
@@ -183,6 +197,14 @@ impl QaWorld {
         self.last_sync_mark = Some(mark);
         self.last_report = Some(report);
         Ok(())
+    }
+
+    pub fn remember_failure(&mut self, failure: String) {
+        self.last_failure = Some(failure);
+    }
+
+    pub fn last_failure(&self) -> anyhow::Result<&str> {
+        self.last_failure.as_deref().context("no sync has failed in this scenario")
     }
 
     pub fn last_report(&self) -> anyhow::Result<&SyncReport> {

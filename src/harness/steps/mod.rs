@@ -1,6 +1,7 @@
 //! Step definitions, grouped by domain. Each step is a few lines that call a World helper or a
 //! client; assertions name what was expected and what was found.
 
+mod faults;
 mod poweroffice;
 mod sync;
 mod zendesk;
