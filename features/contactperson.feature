@@ -119,6 +119,16 @@ Feature: Zendesk Users and PowerOffice Go Contactperson
       When the sync runs again
       Then the Zendesk user "Kari Nordmann" belongs to the organization "Nordlys AS"
 
+    @M1 @M2
+    Scenario: Every mapped Contactperson field has the spec's data type on the wire
+      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no"
+      And the contact person "Kari Nordmann" at "Acme AS" with email "kari@acme.no"
+      When the sync runs
+      Then the contact person "Kari Nordmann" at "Acme AS" has these types on the wire:
+        | property     | type    |
+        | EmailAddress | string  |
+        | ContactId    | integer |
+
     @M2
     Scenario: ContactId is a JSON integer on the wire
       Given the Zendesk user "Kari Nordmann" with email "kari@acme.no"

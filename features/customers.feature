@@ -83,6 +83,16 @@ Feature: Zendesk Organizations and PowerOffice Go Customers
       When the sync runs
       Then the Name of the customer for the Zendesk organization "Acme AS" is a JSON string on the wire
 
+    @M3 @M4
+    Scenario: Every mapped Customers field has the spec's data type on the wire
+      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no" in the organization "Acme AS"
+      And the contact person "Kari Nordmann" at "Ledger Holding AS" with email "kari@acme.no"
+      When the sync runs
+      Then the customer for the Zendesk organization "Acme AS" has these types on the wire:
+        | property   | type   |
+        | Name       | string |
+        | WebsiteUrl | string |
+
   Rule: M4 - Organizations.url is copied literally to Customers.WebsiteUrl as a JSON string
 
     @M4 @interpretation

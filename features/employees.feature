@@ -107,6 +107,18 @@ Feature: Zendesk Users and PowerOffice Go Employees
       And the sync runs again
       Then the DepartmentId of the employee for "Anne Agent" is a JSON integer on the wire
 
+    @M5 @M6 @M7 @M8 @known-conflict @conflict:departmentid-type
+    Scenario: The spec, literally - every mapped Employees field has the spec's data type on the wire
+      All mismatches are reported at once; only DepartmentId (an integer, where the spec says
+      "string") is expected to differ.
+      When the JobTitle of the employee for "Anne Agent" is set to "wd:Q703534 Support engineer"
+      And the sync runs again
+      Then the employee for "Anne Agent" has these types on the wire:
+        | property                      | type   |
+        | EmployeeCreatedDateTimeOffset | string |
+        | DepartmentId                  | string |
+        | MailAddress.CountryCode       | string |
+
     @M7 @known-conflict @conflict:departmentid-type
     Scenario: The spec, literally - DepartmentId is a JSON string on the wire
       When the JobTitle of the employee for "Anne Agent" is set to "wd:Q703534 Support engineer"

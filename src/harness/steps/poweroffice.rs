@@ -382,3 +382,47 @@ async fn change_website(world: &mut QaWorld, organization: String, url: String) 
     world.poweroffice().patch_customer(customer, &[PatchOperation::replace("WebsiteUrl", url)]).await?;
     Ok(())
 }
+
+/// Checks every `| property | type |` row of a table against one record, and reports every
+/// mismatch at once rather than stopping at the first.
+fn check_wire_types(entity: &'static Entity, record: &Value, step: &cucumber::gherkin::Step) -> anyhow::Result<()> {
+    let table = step.table.as_ref().context("this step needs a table of | property | type |")?;
+    let mut mismatches = Vec::new();
+    for row in table.rows.iter().skip(1) {
+        let [property, spec_type] = row.as_slice() else {
+            anyhow::bail!("each row needs a property and a type, got {row:?}");
+        };
+        if let Err(error) = check_wire_type(entity, record, property, spec_type) {
+            mismatches.push(format!("- {error}"));
+        }
+    }
+    ensure!(mismatches.is_empty(), "{} mismatch(es) on the wire:\n{}", mismatches.len(), mismatches.join("\n"));
+    Ok(())
+}
+
+#[then(expr = "the contact person {string} at {string} has these types on the wire:")]
+async fn contact_person_types(
+    world: &mut QaWorld,
+    name: String,
+    customer: String,
+    step: &cucumber::gherkin::Step,
+) -> anyhow::Result<()> {
+    let person = contact_person_json(world, &name, &customer).await?;
+    check_wire_types(&CONTACT_PERSON, &person, step)
+}
+
+#[then(expr = "the customer for the Zendesk organization {string} has these types on the wire:")]
+async fn customer_types(
+    world: &mut QaWorld,
+    organization: String,
+    step: &cucumber::gherkin::Step,
+) -> anyhow::Result<()> {
+    let customer = organization_customer_json(world, &organization).await?;
+    check_wire_types(&CUSTOMER, &customer, step)
+}
+
+#[then(expr = "the employee for {string} has these types on the wire:")]
+async fn employee_types(world: &mut QaWorld, user: String, step: &cucumber::gherkin::Step) -> anyhow::Result<()> {
+    let employee = employee_json(world, &user).await?;
+    check_wire_types(&EMPLOYEE, &employee, step)
+}
