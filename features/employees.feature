@@ -22,6 +22,19 @@ Feature: Zendesk Users and PowerOffice Go Employees
       When the sync runs
       Then PowerOffice Go has no employee
 
+    @R4
+    Scenario: Of several users, only the agents become employees
+      Given the Zendesk users:
+        | name           | email                     | role     |
+        | Anne Agent     | anne@support.example.com  | agent    |
+        | Eva Enduser    | eva@acme.no               | end-user |
+        | Arne Admin     | arne@support.example.com  | admin    |
+        | Aksel Agentsen | aksel@support.example.com | agent    |
+      When the sync runs
+      Then PowerOffice Go has 2 employees
+      And PowerOffice Go has exactly one employee with FirstName "Anne" and LastName "Agent"
+      And PowerOffice Go has exactly one employee with FirstName "Aksel" and LastName "Agentsen"
+
     @R4 @interpretation
     Scenario: An admin does not become an employee by default
       Given the Zendesk admin "Arne Admin" with email "arne@support.example.com"

@@ -426,3 +426,10 @@ async fn employee_types(world: &mut QaWorld, user: String, step: &cucumber::gher
     let employee = employee_json(world, &user).await?;
     check_wire_types(&EMPLOYEE, &employee, step)
 }
+
+#[then(expr = "PowerOffice Go has {int} employees")]
+async fn employee_count(world: &mut QaWorld, expected: usize) -> anyhow::Result<()> {
+    let employees = world.poweroffice().list_employees().await?;
+    ensure!(employees.len() == expected, "expected {expected} employees, found {}: {employees:?}", employees.len());
+    Ok(())
+}

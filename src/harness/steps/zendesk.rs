@@ -145,3 +145,30 @@ async fn organization_has_url(world: &mut QaWorld, name: String, expected: Strin
     assert_eq!(found.url, expected, "url of the Zendesk organization {name}");
     Ok(())
 }
+
+/// `Given the Zendesk users:` with a table in Zendesk's own field names: `name` and `email`,
+/// and optionally `role` and `organization` (the name of an organization of this scenario).
+#[given("the Zendesk users:")]
+async fn users_table(world: &mut QaWorld, step: &cucumber::gherkin::Step) -> anyhow::Result<()> {
+    let table = step.table.as_ref().context("this step needs a table with a header row")?;
+    let header = table.rows.first().context("the table has no header row")?;
+    for (index, row) in table.rows.iter().enumerate().skip(1) {
+        let cell = |column: &str| {
+            header
+                .iter()
+                .position(|h| h == column)
+                .and_then(|i| row.get(i))
+                .map(String::as_str)
+                .filter(|v| !v.is_empty())
+        };
+        let name = cell("name").with_context(|| format!("row {index} has no name"))?.to_owned();
+        let role = match cell("role") {
+            Some(role) => role.parse::<RoleParameter>().map_err(|e| anyhow::anyhow!("row {index}: {e}"))?.0,
+            None => Role::EndUser,
+        };
+        let email = cell("email").map(str::to_owned);
+        let organization = cell("organization").map(str::to_owned);
+        create_user_with_role(world, name, email, organization, role).await?;
+    }
+    Ok(())
+}
