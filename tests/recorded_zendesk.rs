@@ -112,7 +112,12 @@ fn shape_differences(path: &str, recorded: &Value, fake: &Value, out: &mut Vec<S
 #[tokio::test]
 async fn the_fake_answers_the_recorded_real_traffic_in_the_same_shapes() {
     let Some(path) = recording() else {
-        println!("recorded_zendesk: skipped, ../shared/reference/zendesk-recorded-exchanges.json is not here");
+        // Written to the stderr handle itself, which libtest does not capture, so the skip shows.
+        use std::io::Write as _;
+        let _ = writeln!(
+            std::io::stderr(),
+            "recorded_zendesk: SKIPPED, ../shared/reference/zendesk-recorded-exchanges.json is not beside the project"
+        );
         return;
     };
     let exchanges: Vec<Exchange> = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
