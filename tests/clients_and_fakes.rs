@@ -110,15 +110,7 @@ async fn zendesk_cursor_pagination_walks_every_user_exactly_once_at_any_page_siz
 async fn zendesk_offset_pagination_counts_and_links_pages() {
     let fake = FakeZendesk::start(FakeClock::starting_now()).await;
     seed_users(&fake.settings().client().unwrap(), 3).await;
-    let page: Value = reqwest::Client::new()
-        .get(format!("{}/api/v2/users?per_page=2&page=2", fake.uri()))
-        .header("Authorization", zendesk_auth(&fake))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page = support::RawZendesk::new(&fake).get("/api/v2/users?per_page=2&page=2").await.body;
     assert_eq!(page["count"], 3);
     assert_eq!(page["users"].as_array().unwrap().len(), 1);
     assert_eq!(page["next_page"], Value::Null);

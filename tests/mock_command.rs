@@ -3,11 +3,11 @@
 
 #![cfg(unix)]
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
-
-use serde_json::Value;
 
 /// The `KEY=VALUE` lines the command prints at start-up.
 fn start(args: &[&str]) -> (Child, Vec<(String, String)>) {
@@ -72,15 +72,7 @@ async fn the_mock_command_serves_seeded_fakes_with_the_printed_credentials() {
     };
     let persons = poweroffice.client().unwrap().list_contact_persons().await.unwrap();
     assert_eq!(persons.len(), 3);
-    let next: Value = reqwest::Client::new()
-        .get(format!("{}/api/v2/users.json?page[size]=1", zendesk.base_url))
-        .basic_auth(format!("{}/token", zendesk.email), Some(zendesk.api_token.expose()))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let next = support::RawZendesk::from_settings(&zendesk).get("/api/v2/users.json?page[size]=1").await.body;
     assert!(next["links"]["next"].as_str().unwrap().starts_with(&zendesk.base_url), "links point at the fake itself");
     stop(child).await;
 }

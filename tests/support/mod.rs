@@ -37,9 +37,13 @@ pub struct RawZendesk {
 
 impl RawZendesk {
     pub fn new(fake: &FakeZendesk) -> Self {
-        let settings = fake.settings();
+        Self::from_settings(&fake.settings())
+    }
+
+    /// For a Zendesk (or fake) known only by its settings, such as a `dataflow-qa mock` process.
+    pub fn from_settings(settings: &dataflow_qa::zendesk::ZendeskSettings) -> Self {
         let authorization = basic(&format!("{}/token", settings.email), settings.api_token.expose());
-        Self { base: fake.uri(), authorization, http: reqwest::Client::new() }
+        Self { base: settings.base_url.clone(), authorization, http: reqwest::Client::new() }
     }
 
     pub async fn call(&self, method: &str, path: &str, body: Option<Value>) -> Answer {
