@@ -58,13 +58,21 @@ Feature: Zendesk Users and PowerOffice Go Contactperson
 
     @R1 @interpretation
     Scenario: One user links to the contact persons with its email at every customer
-      Given the PowerOffice Go customer "Fjord Fisk AS"
+      Given the PowerOffice Go customers:
+        | Name          | IsPerson | WebsiteUrl           |
+        | Fjord Fisk AS | false    | https://fjordfisk.no |
+      And the contact persons of the customer "Acme AS":
+        | FirstName | LastName | EmailAddress |
+        | Kari      | Nordmann | kari@acme.no |
+        | Ola       | Nordmann | ola@acme.no  |
+      And the contact persons of the customer "Fjord Fisk AS":
+        | FirstName | LastName | EmailAddress |
+        | Kari      | Nordmann | KARI@acme.no |
       And the Zendesk user "Kari Nordmann" with email "kari@acme.no"
-      And the contact person "Kari Nordmann" at "Acme AS" with email "kari@acme.no"
-      And the contact person "Kari Nordmann" at "Fjord Fisk AS" with email "kari@acme.no"
       When the sync runs
       Then the Zendesk user "Kari Nordmann" is linked to the contact person "Kari Nordmann" at "Acme AS"
       And the Zendesk user "Kari Nordmann" is linked to the contact person "Kari Nordmann" at "Fjord Fisk AS"
+      And the contact person "Ola Nordmann" at "Acme AS" is linked to no Zendesk user
 
   Rule: M1 - once linked, Users.email is written to Contactperson.EmailAddress as a JSON string
 

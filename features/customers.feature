@@ -45,24 +45,24 @@ Feature: Zendesk Organizations and PowerOffice Go Customers
       Then PowerOffice Go has exactly one company customer named "Acme AS"
       And the Zendesk organization "Acme AS" is linked to a customer
 
-  Rule: R2 - no person customer is ever created from an organization
-
-    @R2 @interpretation
-    Scenario: An organization with a synced user gets a company customer only, and R2 is reported as a conflict
-      Spec section "Zendesk Organizations to PowerOfficeGo Customers person" asks for a person
-      customer, which needs FirstName and LastName; an organization has neither.
-      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no" in the organization "Acme AS"
+    @R3 @M2 @interpretation
+    Scenario: A user whose organization changes brings the new organization in, and the old customer stays
+      The contact person keeps its customer: ContactId is read-only in v2, and nothing is
+      deleted in PowerOffice Go. The mismatch is reported as M2's conflict.
+      Given the Zendesk organization "Nordlys AS"
+      And the Zendesk user "Kari Nordmann" with email "kari@acme.no" in the organization "Acme AS"
       And the contact person "Kari Nordmann" at "Ledger Holding AS" with email "kari@acme.no"
-      When the sync runs
-      Then PowerOffice Go has no person customer
-      And the last sync reported the R2 conflict for the Zendesk organization "Acme AS"
-
-    @R2 @known-conflict @conflict:customers-person-needs-names
-    Scenario: The spec, literally - an organization with a synced user gets a person customer
-      Given the Zendesk user "Kari Nordmann" with email "kari@acme.no" in the organization "Acme AS"
-      And the contact person "Kari Nordmann" at "Ledger Holding AS" with email "kari@acme.no"
-      When the sync runs
-      Then PowerOffice Go has a person customer for the Zendesk organization "Acme AS"
+      And the sync has run
+      When the Zendesk user "Kari Nordmann" moves to the organization "Nordlys AS"
+      And the sync runs again
+      Then PowerOffice Go has exactly one company customer named "Nordlys AS"
+      And PowerOffice Go has exactly one company customer named "Acme AS"
+      And the last sync deleted nothing in PowerOffice Go
+      When the sync runs again
+      Then the Zendesk user "Kari Nordmann" belongs to the organization "Nordlys AS"
+      And the contact person "Kari Nordmann" at "Ledger Holding AS" still belongs to the customer "Ledger Holding AS"
+      And the last sync reported the M2 conflict for the contact person "Kari Nordmann" at "Ledger Holding AS"
+      And the last sync wrote nothing to either system
 
   Rule: M3 - Organizations.name is written to Customers.Name as a JSON string
 

@@ -73,3 +73,12 @@ Feature: Once linked, records stay in sync whichever side is edited
       Then the contact person "Kari Nordmann" at "Acme AS" is linked to no Zendesk user
       And the contact person "Kari Nordmann" at "Acme AS" still exists
       And the last sync deleted nothing in PowerOffice Go
+
+    @S1 @interpretation
+    Scenario: A contact person deleted in PowerOffice Go loses its link, and the Zendesk user stays
+      When the contact person "Kari Nordmann" at "Acme AS" is deleted in PowerOffice Go
+      And the sync runs again
+      Then the Zendesk user "Kari Nordmann" is linked to no contact person
+      And the Zendesk user "Kari Nordmann" still exists
+      And the last sync deleted nothing in PowerOffice Go
+      And the last sync wrote nothing to either system

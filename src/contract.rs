@@ -18,6 +18,14 @@ pub enum JsonType {
 }
 
 impl JsonType {
+    pub const ALL: [JsonType; 6] =
+        [JsonType::String, JsonType::Integer, JsonType::Number, JsonType::Boolean, JsonType::Object, JsonType::Array];
+
+    /// The type a spec or a feature names: "string", "integer", ….
+    pub fn from_name(name: &str) -> Option<JsonType> {
+        Self::ALL.into_iter().find(|ty| ty.name() == name)
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             JsonType::String => "string",

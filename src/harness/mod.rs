@@ -2,6 +2,7 @@
 //! options (shared by `dataflow-qa run` and `cargo test`).
 
 mod args;
+pub mod check;
 pub mod results;
 mod runner;
 mod steps;

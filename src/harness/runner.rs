@@ -107,6 +107,7 @@ fn parse_tags(options: &RunOptions) -> anyhow::Result<Option<TagOperation>> {
 }
 
 pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
+    let started = std::time::Instant::now();
     let tags = parse_tags(options)?;
     let junit = report_file(&options.junit, "JUnit")?;
     let json = report_file(&options.json, "Cucumber JSON")?;
@@ -165,7 +166,13 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
             totals.known_conflicts, totals.no_longer_reproducing
         );
     }
-    println!("checklist: {} passed, {} failed", totals.passed, totals.failed + totals.harness_errors);
+    println!(
+        "checklist: {} passed, {} failed ({} scenarios in {:.2} s)",
+        totals.passed,
+        totals.failed + totals.harness_errors,
+        results.scenarios.len(),
+        started.elapsed().as_secs_f64()
+    );
     let verdict = if writer.parsing_errors() > 0 || writer.hook_errors() > 0 || totals.harness_errors > 0 {
         Verdict::Broken
     } else if results.scenarios.is_empty() {

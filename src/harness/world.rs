@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::future::Future;
+use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context as _};
 
@@ -42,6 +44,8 @@ pub struct QaWorld {
     last_sync_mark: Option<JournalMark>,
     last_failure: Option<String>,
     names: Names,
+    /// How long Then-steps wait for the sync under test; zero when it runs in-process.
+    wait_for_sync: Duration,
 }
 
 impl fmt::Debug for QaWorld {
@@ -65,7 +69,7 @@ impl QaWorld {
         let fakes = Fakes::start().await;
         // The fakes answer in microseconds; waiting out backoff would only slow the checklist.
         // A Retry-After the fakes send is still honoured.
-        let retry = RetryPolicy { base_backoff: std::time::Duration::ZERO, ..RetryPolicy::default() };
+        let retry = RetryPolicy { base_backoff: Duration::ZERO, ..RetryPolicy::default() };
         let zendesk = fakes.zendesk.settings().client()?.with_retry_policy(retry);
         let poweroffice = fakes.poweroffice.settings().client()?.with_retry_policy(retry);
         Ok(Self {
@@ -77,6 +81,7 @@ impl QaWorld {
             last_sync_mark: None,
             last_failure: None,
             names: Names::default(),
+            wait_for_sync: Duration::ZERO,
         })
     }
 
@@ -85,6 +90,16 @@ impl QaWorld {
         if let Some(fakes) = self.fakes.take() {
             fakes.shutdown().await;
         }
+    }
+
+    /// Checks an expectation about the systems' state until it holds or the sync under test
+    /// has had its time (`check::eventually`); with the in-process sync it checks once.
+    pub async fn eventually<T, F, Fut>(&self, check: F) -> anyhow::Result<T>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = anyhow::Result<T>>,
+    {
+        crate::harness::check::eventually(self.wait_for_sync, check).await
     }
 
     pub fn zendesk(&self) -> &ZendeskClient {
@@ -184,19 +199,25 @@ impl QaWorld {
         }
     }
 
-    /// One pass of the reference sync against this scenario's fakes.
+    /// One pass of the reference sync against this scenario's fakes; any write it reports as
+    /// failed fails the step.
     pub async fn run_sync(&mut self) -> anyhow::Result<()> {
+        let report = self.run_sync_reporting_failures().await?;
+        if let Some(failure) = report.failures.first() {
+            bail!("the sync could not {} ({}): {}", failure.action, failure.item, failure.error);
+        }
+        Ok(())
+    }
+
+    /// One pass of the reference sync that may leave writes undone; the report says which.
+    pub async fn run_sync_reporting_failures(&mut self) -> anyhow::Result<&SyncReport> {
         let fakes = self.fakes()?;
         let mark =
             JournalMark { zendesk: fakes.zendesk.journal().len(), poweroffice: fakes.poweroffice.journal().len() };
         let report =
             sync::sync_once(&self.zendesk, &self.poweroffice, &mut self.links, &sync::SyncOptions::default()).await?;
-        if let Some(failure) = report.failures.first() {
-            bail!("the sync could not {} ({}): {}", failure.action, failure.item, failure.error);
-        }
         self.last_sync_mark = Some(mark);
-        self.last_report = Some(report);
-        Ok(())
+        Ok(self.last_report.insert(report))
     }
 
     pub fn remember_failure(&mut self, failure: String) {

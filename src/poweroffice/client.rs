@@ -16,7 +16,7 @@ use super::model::{
     ContactPerson, Customer, Department, Employee, NewContactPerson, NewCustomer, NewDepartment, NewEmployee,
     PatchOperation,
 };
-use crate::domain::{ContactPersonRef, PogContactId, PogEmployeeId, System};
+use crate::domain::{ContactPersonRef, PogContactId, PogDepartmentId, PogEmployeeId, System};
 use crate::http::{parse_base_url, Answer, ClientError, RateLimit, RequestCounts, RetryPolicy, Transport};
 use crate::secret::Secret;
 
@@ -160,6 +160,13 @@ impl PowerOfficeClient {
         self.call(Method::PATCH, &path, Some(body)).await?.json()
     }
 
+    /// Deletes a contact person. The sync never calls this: nothing is deleted in the accounting
+    /// system. Scenarios use it to delete on the PowerOffice Go side.
+    pub async fn delete_contact_person(&self, person: ContactPersonRef) -> Result<(), ClientError> {
+        let path = format!("ContactPersons/{}/{}", person.contact_id, person.id);
+        self.call(Method::DELETE, &path, None).await.map(drop)
+    }
+
     pub async fn patch_customer(
         &self,
         id: PogContactId,
@@ -195,6 +202,11 @@ impl PowerOfficeClient {
     pub async fn create_department(&self, department: &NewDepartment) -> Result<Department, ClientError> {
         let body = Body::Json(serde_json::to_value(department).unwrap_or_default());
         self.call(Method::POST, "Departments", Some(body)).await?.json()
+    }
+
+    /// Deletes a department; like `delete_contact_person`, only scenarios call it.
+    pub async fn delete_department(&self, id: PogDepartmentId) -> Result<(), ClientError> {
+        self.call(Method::DELETE, &format!("Departments/{id}"), None).await.map(drop)
     }
 
     /// The customer exactly as the API returned it, for checks of JSON types on the wire.

@@ -4,29 +4,9 @@
 use anyhow::ensure;
 use cucumber::{given, then, when};
 
+use super::params::SystemParameter;
 use crate::fake::{Fault, FaultAction};
 use crate::harness::QaWorld;
-
-/// The system a fault goes to, as the features name it.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, cucumber::Parameter)]
-#[param(name = "system", regex = "Zendesk|PowerOffice Go")]
-pub enum SystemParameter {
-    #[default]
-    Zendesk,
-    PowerOffice,
-}
-
-impl std::str::FromStr for SystemParameter {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "Zendesk" => Ok(Self::Zendesk),
-            "PowerOffice Go" => Ok(Self::PowerOffice),
-            other => Err(format!("{other:?} is not a system")),
-        }
-    }
-}
 
 fn inject(world: &QaWorld, system: SystemParameter, fault: Fault) -> anyhow::Result<()> {
     let fakes = world.fakes()?;

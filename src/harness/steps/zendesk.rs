@@ -1,12 +1,16 @@
-//! Steps about Zendesk records.
+//! Steps about Zendesk records: stating them, editing them as an agent would, and reading
+//! them back through the API.
 
-use anyhow::Context as _;
+use anyhow::{anyhow, Context as _};
 use cucumber::{given, then, when};
-use pretty_assertions::assert_eq;
 use serde_json::Value;
 
+use super::params::RoleParameter;
+use super::table_records;
+use crate::harness::check::expect_eq;
 use crate::harness::QaWorld;
-use crate::zendesk::model::{NewOrganization, NewUser, Role};
+use crate::zendesk::contract::USER;
+use crate::zendesk::model::{NewOrganization, NewUser, Organization, Role, UserUpdate};
 
 async fn create_user(
     world: &mut QaWorld,
@@ -79,24 +83,6 @@ async fn user_with_role_in_organization(
     create_user_with_role(world, name, Some(email), Some(organization), role.0).await
 }
 
-/// A Zendesk role as the features write it: agent, admin or end-user.
-#[derive(Debug, Default, cucumber::Parameter)]
-#[param(name = "role", regex = "agent|admin|end-user")]
-pub struct RoleParameter(Role);
-
-impl std::str::FromStr for RoleParameter {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "agent" => Ok(Self(Role::Agent)),
-            "admin" => Ok(Self(Role::Admin)),
-            "end-user" => Ok(Self(Role::EndUser)),
-            other => Err(format!("{other:?} is not a Zendesk role")),
-        }
-    }
-}
-
 #[when(expr = "the primary email of the Zendesk user {string} is changed to {string}")]
 async fn change_primary_email(world: &mut QaWorld, name: String, email: String) -> anyhow::Result<()> {
     let id = world.user(&name)?;
@@ -109,65 +95,86 @@ async fn delete_user(world: &mut QaWorld, name: String) -> anyhow::Result<()> {
     Ok(world.zendesk().delete_user(id).await?)
 }
 
+#[when(expr = "the Zendesk user {string} moves to the organization {string}")]
+async fn move_user(world: &mut QaWorld, name: String, organization: String) -> anyhow::Result<()> {
+    let id = world.user(&name)?;
+    let update = UserUpdate { organization_id: Some(world.organization(&organization)?), ..UserUpdate::default() };
+    world.zendesk().update_user(id, &update).await?;
+    Ok(())
+}
+
+/// The organization as Zendesk returns it in its list.
+async fn organization_record(world: &QaWorld, name: &str) -> anyhow::Result<Organization> {
+    let id = world.organization(name)?;
+    let organizations = world.zendesk().list_organizations().await?;
+    organizations.into_iter().find(|o| o.id == id).with_context(|| format!("the Zendesk organization {name} is gone"))
+}
+
 #[then(expr = "the Zendesk user {string} has the primary email {string}")]
 async fn user_has_email(world: &mut QaWorld, name: String, email: String) -> anyhow::Result<()> {
-    let user = world.zendesk().user_json(world.user(&name)?).await?;
-    assert_eq!(user.get("email"), Some(&Value::String(email)), "primary email of the Zendesk user {name}");
-    Ok(())
+    let id = world.user(&name)?;
+    let (world, name, expected) = (&*world, name.as_str(), Value::from(email));
+    world
+        .eventually(|| async {
+            let user = world.zendesk().user_json(id).await?;
+            expect_eq(&user["email"], &expected, &format!("primary email of the Zendesk user {name}"))
+        })
+        .await
 }
 
 #[then(expr = "the Zendesk organization {string} has the name {string}")]
 async fn organization_has_name(world: &mut QaWorld, name: String, expected: String) -> anyhow::Result<()> {
-    let id = world.organization(&name)?;
-    let organizations = world.zendesk().list_organizations().await?;
-    let found = organizations.iter().find(|o| o.id == id).context("the organization is gone")?;
-    assert_eq!(found.name, expected, "name of the Zendesk organization first called {name}");
-    Ok(())
+    let (world, name, expected) = (&*world, name.as_str(), expected.as_str());
+    world
+        .eventually(|| async {
+            let found = organization_record(world, name).await?;
+            expect_eq(found.name.as_str(), expected, &format!("name of the Zendesk organization first called {name}"))
+        })
+        .await
 }
 
 #[then(expr = "the Zendesk user {string} belongs to the organization {string}")]
 async fn user_in_organization_now(world: &mut QaWorld, name: String, organization: String) -> anyhow::Result<()> {
-    let user = world.zendesk().user_json(world.user(&name)?).await?;
-    let expected = world.organization(&organization)?;
-    assert_eq!(
-        user.get("organization_id"),
-        Some(&Value::from(expected.get())),
-        "organization of the Zendesk user {name}"
-    );
-    Ok(())
+    let id = world.user(&name)?;
+    let expected = Value::from(world.organization(&organization)?.get());
+    let (world, name) = (&*world, name.as_str());
+    world
+        .eventually(|| async {
+            let user = world.zendesk().user_json(id).await?;
+            expect_eq(&user["organization_id"], &expected, &format!("organization of the Zendesk user {name}"))
+        })
+        .await
 }
 
 #[then(expr = "the Zendesk organization {string} has the url {string}")]
 async fn organization_has_url(world: &mut QaWorld, name: String, expected: String) -> anyhow::Result<()> {
-    let id = world.organization(&name)?;
-    let organizations = world.zendesk().list_organizations().await?;
-    let found = organizations.iter().find(|o| o.id == id).context("the organization is gone")?;
-    assert_eq!(found.url, expected, "url of the Zendesk organization {name}");
-    Ok(())
+    let (world, name, expected) = (&*world, name.as_str(), expected.as_str());
+    world
+        .eventually(|| async {
+            let found = organization_record(world, name).await?;
+            expect_eq(found.url.as_str(), expected, &format!("url of the Zendesk organization {name}"))
+        })
+        .await
 }
 
-/// `Given the Zendesk users:` with a table in Zendesk's own field names: `name` and `email`,
-/// and optionally `role` and `organization` (the name of an organization of this scenario).
+#[then(expr = "the Zendesk user {string} still exists")]
+async fn user_exists(world: &mut QaWorld, name: String) -> anyhow::Result<()> {
+    let user = world.zendesk().user_json(world.user(&name)?).await?;
+    expect_eq(&user["active"], &Value::Bool(true), &format!("active of the Zendesk user {name}"))
+}
+
+/// `Given the Zendesk users:` in Zendesk's own field names: `name` and `email`, optionally
+/// `role`, and `organization` (the name of an organization of this scenario).
 #[given("the Zendesk users:")]
 async fn users_table(world: &mut QaWorld, step: &cucumber::gherkin::Step) -> anyhow::Result<()> {
-    let table = step.table.as_ref().context("this step needs a table with a header row")?;
-    let header = table.rows.first().context("the table has no header row")?;
-    for (index, row) in table.rows.iter().enumerate().skip(1) {
-        let cell = |column: &str| {
-            header
-                .iter()
-                .position(|h| h == column)
-                .and_then(|i| row.get(i))
-                .map(String::as_str)
-                .filter(|v| !v.is_empty())
-        };
-        let name = cell("name").with_context(|| format!("row {index} has no name"))?.to_owned();
-        let role = match cell("role") {
-            Some(role) => role.parse::<RoleParameter>().map_err(|e| anyhow::anyhow!("row {index}: {e}"))?.0,
+    for record in table_records(step, &USER, &["name", "email", "role"], &["organization"])? {
+        let role = match record.text("role") {
+            Some(role) => role.parse::<RoleParameter>().map_err(|e| anyhow!("line {}: {e}", record.line))?.0,
             None => Role::EndUser,
         };
-        let email = cell("email").map(str::to_owned);
-        let organization = cell("organization").map(str::to_owned);
+        let name = record.required_text("name")?.to_owned();
+        let email = record.text("email").map(str::to_owned);
+        let organization = record.text("organization").map(str::to_owned);
         create_user_with_role(world, name, email, organization, role).await?;
     }
     Ok(())
