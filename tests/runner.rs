@@ -1,5 +1,6 @@
 //! The checklist runner's verdicts, through the real binary on small feature folders: known
-//! conflicts, strict mode, a failing scenario, an undefined step, and an empty selection.
+//! conflicts, strict mode, a failing scenario, an undefined step, an empty selection, and no
+//! secret in any report.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -72,4 +73,53 @@ fn an_empty_selection_is_its_own_verdict() {
     let output = run(&features("empty", KNOWN_CONFLICT_THAT_PASSES), &["--tags", "@nonexistent"]);
     assert_eq!(output.status.code(), Some(5));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no scenario was selected"));
+}
+
+const FAILING_WITH_RECORDS: &str = "Feature: Runner
+  @M1
+  Scenario: A failing check on a linked pair
+    Given the PowerOffice Go customer \"Acme AS\"
+    And the Zendesk user \"Kari Nordmann\" with email \"kari@acme.no\"
+    And the contact person \"Kari Nordmann\" at \"Acme AS\" with email \"kari@acme.no\"
+    When the sync runs
+    Then the contact person \"Kari Nordmann\" at \"Acme AS\" has the EmailAddress \"someone.else@acme.no\"
+";
+
+#[test]
+fn no_secret_reaches_the_console_junit_or_json_at_any_verbosity() {
+    use base64::Engine as _;
+    let dir = features("secrets", FAILING_WITH_RECORDS);
+    let basic =
+        |user: &str, password: &str| base64::engine::general_purpose::STANDARD.encode(format!("{user}:{password}"));
+    let secrets = [
+        "dataflow-qa-zendesk-dev-token".to_owned(),
+        "dataflow-qa-application-key".to_owned(),
+        "dataflow-qa-client-key".to_owned(),
+        "dataflow-qa-subscription-key".to_owned(),
+        basic("qa-agent@example.com/token", "dataflow-qa-zendesk-dev-token"),
+        basic("dataflow-qa-application-key", "dataflow-qa-client-key"),
+        // Access tokens the fake PowerOffice Go issues.
+        "fake-pog-token-".to_owned(),
+    ];
+    for verbosity in [None, Some("-v"), Some("-vv")] {
+        let (junit, json) = (dir.join("junit.xml"), dir.join("cucumber.json"));
+        let mut args = vec!["--junit", junit.to_str().unwrap(), "--json", json.to_str().unwrap()];
+        args.extend(verbosity);
+        let output = run(&dir, &args);
+        assert_eq!(output.status.code(), Some(1), "the scenario fails on purpose");
+        let everything = [
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+            std::fs::read_to_string(&junit).unwrap(),
+            std::fs::read_to_string(&json).unwrap(),
+        ]
+        .join("\n");
+        assert!(everything.contains("someone.else@acme.no"), "the failure itself is reported: {everything}");
+        if verbosity == Some("-vv") {
+            assert!(everything.contains("QaWorld"), "-vv shows the World: {everything}");
+        }
+        for secret in &secrets {
+            assert!(!everything.contains(secret.as_str()), "{secret} leaked at {verbosity:?}");
+        }
+    }
 }

@@ -34,6 +34,10 @@ pub struct RunArgs {
     #[arg(long)]
     pub fail_fast: bool,
 
+    /// More detail on failures: -v adds doc strings, -vv also the scenario's World (secrets masked).
+    #[arg(short, long, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
     /// Fail the run when a @known-conflict scenario passes (the conflict no longer reproduces).
     #[arg(long)]
     pub strict: bool,
@@ -50,6 +54,7 @@ impl RunArgs {
             concurrency: self.concurrency,
             fail_fast: self.fail_fast,
             strict: self.strict,
+            verbose: self.verbose,
         }
     }
 }

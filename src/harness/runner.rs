@@ -33,6 +33,8 @@ pub struct RunOptions {
     pub fail_fast: bool,
     /// A `@known-conflict` scenario that passes fails the run (its tag is out of date).
     pub strict: bool,
+    /// 0 plain, 1 with doc strings, 2 also the World of a failed step (its Debug masks secrets).
+    pub verbose: u8,
 }
 
 /// How a run ended.
@@ -128,9 +130,9 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
     let collected = Rc::clone(&results);
     let writer = QaWorld::cucumber()
         .with_writer(
-            writer::Basic::stdout()
+            writer::Basic::new(std::io::stdout(), writer::Coloring::Auto, options.verbose)
                 .summarized()
-                .tee::<QaWorld, _>(writer::JUnit::for_tee(junit, 0))
+                .tee::<QaWorld, _>(writer::JUnit::for_tee(junit, options.verbose))
                 .tee::<QaWorld, _>(writer::Json::for_tee(json))
                 .normalized(),
         )
