@@ -116,6 +116,16 @@ Feature: Zendesk Users and PowerOffice Go Contactperson
       And the contact person "Kari Nordmann" at "Acme AS" still belongs to the customer "Acme AS"
       And the last sync wrote nothing to either system
 
+    @M2 @known-conflict @conflict:contact-id-read-only
+    Scenario: The spec, literally - the contact person follows its user's organization to that organization's customer
+      ContactId is read-only in v2: a contact person cannot move to another customer.
+      Given the Zendesk organization "Nordlys AS"
+      And the Zendesk user "Kari Nordmann" with email "kari@acme.no" in the organization "Nordlys AS"
+      And the contact person "Kari Nordmann" at "Acme AS" with email "kari@acme.no"
+      When the sync runs
+      And the sync runs again
+      Then the contact person "Kari Nordmann" at "Acme AS" belongs to the customer for the Zendesk organization "Nordlys AS"
+
     @M2 @interpretation
     Scenario: A user without an organization takes the organization its contact person's customer stands for
       Given the Zendesk organization "Nordlys AS"

@@ -25,7 +25,7 @@ Feature: Zendesk Organizations and PowerOffice Go Customers person
     Then PowerOffice Go has no person customer
     And the last sync reported the R2 conflict for the Zendesk organization "Acme AS"
 
-  @R2 @known-conflict @conflict:customers-person-needs-names
+  @R2 @known-conflict @conflict:customers-person-missing-required
   Scenario: The spec, literally - an organization with a synced user gets a person customer
     When the sync runs
     Then PowerOffice Go has a person customer for the Zendesk organization "Acme AS"

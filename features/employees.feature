@@ -87,7 +87,7 @@ Feature: Zendesk Users and PowerOffice Go Employees
       When the sync runs
       Then the EmployeeCreatedDateTimeOffset of the employee for "Anne Agent" is a date-time string with an offset on the wire
 
-    @M5 @M6 @known-conflict @conflict:employee-created-readonly
+    @M5 @M6 @known-conflict @conflict:employee-created-date-time-offset-read-only
     Scenario: The spec, literally - EmployeeCreatedDateTimeOffset carries the Zendesk created_at
       Given the Zendesk agent "Anne Agent" with email "anne@support.example.com"
       When the sync runs
@@ -120,7 +120,7 @@ Feature: Zendesk Users and PowerOffice Go Employees
       And the sync runs again
       Then the DepartmentId of the employee for "Anne Agent" is a JSON integer on the wire
 
-    @M5 @M6 @M7 @M8 @known-conflict @conflict:departmentid-type
+    @M5 @M6 @M7 @M8 @known-conflict @conflict:department-id-type
     Scenario: The spec, literally - every mapped Employees field has the spec's data type on the wire
       All mismatches are reported at once; only DepartmentId (an integer, where the spec says
       "string") is expected to differ.
@@ -132,7 +132,7 @@ Feature: Zendesk Users and PowerOffice Go Employees
         | DepartmentId                  | string |
         | MailAddress.CountryCode       | string |
 
-    @M7 @known-conflict @conflict:departmentid-type
+    @M7 @known-conflict @conflict:department-id-type
     Scenario: The spec, literally - DepartmentId is a JSON string on the wire
       When the JobTitle of the employee for "Anne Agent" is set to "wd:Q703534 Support engineer"
       And the sync runs again

@@ -57,7 +57,7 @@ Feature: Once linked, records stay in sync whichever side is edited
 
   Rule: S1 for M4 - url cannot flow back
 
-    @S1 @M4 @known-conflict @conflict:zendesk-url-readonly
+    @S1 @M4 @known-conflict @conflict:url-read-only-in-zendesk
     Scenario: The spec, literally - a WebsiteUrl edited in PowerOffice Go reaches the organization's url
       Zendesk's url is read-only (it is the record's API address), so no sync can write it.
       When the WebsiteUrl of the customer for the Zendesk organization "Nordlys AS" is changed to "https://nordlys.no" in PowerOffice Go

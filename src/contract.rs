@@ -92,6 +92,21 @@ impl Format {
     }
 }
 
+/// What a value stands for, where two fields of the same JSON type and format can still mean
+/// different things. Lint compares meanings across a mapping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Meaning {
+    Unspecified,
+    /// The record's own address in the API (Zendesk `url`), not a web page of the customer.
+    ApiUrl,
+    /// A web site of the party the record describes.
+    Website,
+    /// A person's whole name, which FirstName and LastName can be derived from.
+    PersonName,
+    PersonFirstName,
+    PersonLastName,
+}
+
 #[derive(Clone, Copy, Debug)]
 pub struct Field {
     pub name: &'static str,
@@ -100,12 +115,26 @@ pub struct Field {
     pub read_only: bool,
     pub required_on_create: bool,
     pub format: Format,
+    pub meaning: Meaning,
 }
 
 impl Field {
     /// A writable, nullable, optional field with no format rule: the most common case.
     pub const fn new(name: &'static str, ty: JsonType) -> Self {
-        Self { name, ty, nullable: true, read_only: false, required_on_create: false, format: Format::Free }
+        Self {
+            name,
+            ty,
+            nullable: true,
+            read_only: false,
+            required_on_create: false,
+            format: Format::Free,
+            meaning: Meaning::Unspecified,
+        }
+    }
+
+    pub const fn meaning(mut self, meaning: Meaning) -> Self {
+        self.meaning = meaning;
+        self
     }
 
     pub const fn read_only(mut self) -> Self {
@@ -158,6 +187,18 @@ impl Field {
         }
     }
 }
+
+/// How a dataflow document's record type ("Customers person") maps onto an entity of the API.
+#[derive(Debug)]
+pub struct SpecEntity {
+    pub entity: &'static Entity,
+    /// Fields required when this variant is created, beyond the entity's own required fields
+    /// (a person customer needs FirstName and LastName).
+    pub also_required: &'static [&'static str],
+}
+
+/// Spec property names the wire API spells differently (PowerOffice Go v1 names and the like).
+pub type Aliases = &'static [(&'static str, &'static str)];
 
 /// One entity of one API, with every field the project knows of.
 #[derive(Debug)]

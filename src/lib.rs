@@ -8,6 +8,7 @@
 //! - [`fake`]: the machinery both fakes are built on.
 //! - [`harness`]: the World, the steps and the checklist runner.
 //! - [`mock_server`]: `dataflow-qa mock`, both fakes as long-running servers.
+//! - [`spec`]: the dataflow document as data: parser, built-in spec, drift, coverage and lint.
 
 pub mod contract;
 pub mod domain;
@@ -18,6 +19,8 @@ pub mod http;
 pub mod mock_server;
 pub mod poweroffice;
 pub mod secret;
+pub mod spec;
+pub mod spec_command;
 pub mod state;
 pub mod sync;
 pub mod sync_command;

@@ -9,6 +9,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 use dataflow_qa::harness::{run_checklist, RunArgs};
 use dataflow_qa::mock_server::{serve, MockArgs};
+use dataflow_qa::spec_command::{self, CoverageArgs, LintArgs};
 use dataflow_qa::sync_command::{self, SyncArgs};
 
 #[derive(Parser)]
@@ -32,6 +33,16 @@ enum Command {
     /// Exit codes: 0 every action went through, 1 some failed (the report says which),
     /// 2 configuration or state error, 3 a system could not be read.
     Sync(SyncArgs),
+    /// Print which scenarios check each checklist item, and the drift of a spec document.
+    ///
+    /// Exit codes: 0 every item has a scenario and every mapping a data-type check, 1 a gap or
+    /// a tag that names no item, 2 an unreadable spec or feature.
+    Coverage(CoverageArgs),
+    /// Compare the spec with the API contract models: read-only targets, type and value-domain
+    /// mismatches, unmapped required fields, v1 names, and more.
+    ///
+    /// Exit codes: 0 linted (error findings are known conflicts), 2 an unreadable spec.
+    Lint(LintArgs),
 }
 
 fn main() -> ExitCode {
@@ -64,6 +75,8 @@ fn main() -> ExitCode {
                 ExitCode::from(if unreadable { 3 } else { 2 })
             }
         },
+        Command::Coverage(args) => report_exit("coverage", spec_command::coverage(&args)),
+        Command::Lint(args) => report_exit("lint", spec_command::lint(&args)),
         Command::Mock(args) => match runtime.block_on(serve(&args)) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {
@@ -71,5 +84,15 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+    }
+}
+
+fn report_exit(command: &str, result: anyhow::Result<u8>) -> ExitCode {
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(error) => {
+            eprintln!("dataflow-qa {command}: {error:#}");
+            ExitCode::from(2)
+        }
     }
 }

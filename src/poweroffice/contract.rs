@@ -3,7 +3,7 @@
 //! POST; Customers need `Name` for a company and `FirstName`/`LastName` for a person, a rule
 //! that depends on `IsPerson` and so lives in the fake, not in a flag.
 
-use crate::contract::{Entity, Field, Format, JsonType::*};
+use crate::contract::{Aliases, Entity, Field, Format, JsonType::*, Meaning, SpecEntity};
 use crate::domain::System;
 
 const DATE_TIME: Format = Format::DateTimeOffset;
@@ -33,12 +33,12 @@ pub static CONTACT_PERSON: Entity = Entity {
         Field::new("CreatedDateTimeOffset", String).not_null().read_only().format(DATE_TIME),
         Field::new("EmailAddress", String).format(Format::Email),
         Field::new("ExternalCode", String),
-        Field::new("FirstName", String).required(),
+        Field::new("FirstName", String).required().meaning(Meaning::PersonFirstName),
         Field::new("Id", Integer).not_null().read_only(),
         Field::new("IsActive", Boolean),
         Field::new("IsDefault", Boolean),
         Field::new("LastChangedDateTimeOffset", String).not_null().read_only().format(DATE_TIME),
-        Field::new("LastName", String).required(),
+        Field::new("LastName", String).required().meaning(Meaning::PersonLastName),
         Field::new("MailAddress", Object).not_null(),
         Field::new("PhoneNumber", String),
         Field::new("Title", String),
@@ -101,7 +101,7 @@ pub static CUSTOMER: Entity = Entity {
         Field::new("SubledgerAccountId", Integer).not_null().read_only(),
         Field::new("TransferToDebtCollectionAgency", Boolean),
         Field::new("UseInvoiceFee", Boolean),
-        Field::new("WebsiteUrl", String),
+        Field::new("WebsiteUrl", String).format(Format::Url).meaning(Meaning::Website),
     ],
 };
 
@@ -141,7 +141,7 @@ pub static EMPLOYEE: Entity = Entity {
         Field::new("ExpenseBankAccountId", Integer).read_only(),
         Field::new("ExternalImportReference", String),
         Field::new("ExternalNumber", Integer),
-        Field::new("FirstName", String).required(),
+        Field::new("FirstName", String).required().meaning(Meaning::PersonFirstName),
         Field::new("Gender", String).format(Format::OneOf(GENDERS)),
         Field::new("HiredDate", String),
         Field::new("Id", Integer).not_null().read_only(),
@@ -152,7 +152,7 @@ pub static EMPLOYEE: Entity = Entity {
         Field::new("IsArchived", Boolean),
         Field::new("JobTitle", String),
         Field::new("LastChangedDateTimeOffset", String).not_null().read_only().format(DATE_TIME),
-        Field::new("LastName", String).required(),
+        Field::new("LastName", String).required().meaning(Meaning::PersonLastName),
         Field::new("LocationCode", String).read_only(),
         Field::new("LocationId", Integer),
         Field::new("MailAddress", Object).not_null(),
@@ -183,3 +183,31 @@ pub static DEPARTMENT: Entity = Entity {
         Field::new("Name", String).required(),
     ],
 };
+
+/// The entity a dataflow document means by a PowerOffice Go record type. The spec's
+/// "Customers person" is a Customer with `IsPerson: true`, which needs a person's names.
+pub fn spec_entity(name: &str) -> Option<SpecEntity> {
+    let folded: std::string::String = name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let (entity, also_required): (&'static Entity, &'static [&'static str]) = match folded.as_str() {
+        "contactperson" | "contactpersons" | "contact person" | "contact persons" => (&CONTACT_PERSON, &[]),
+        "customers" | "customer" => (&CUSTOMER, &["Name"]),
+        "customers person" | "customer person" => (&CUSTOMER, &["FirstName", "LastName"]),
+        "employees" | "employee" => (&EMPLOYEE, &[]),
+        "departments" | "department" => (&DEPARTMENT, &[]),
+        _ => return None,
+    };
+    Some(SpecEntity { entity, also_required })
+}
+
+/// v1 property names the spec uses whose v2 wire name is not the same word in another case.
+pub const V1_ALIASES: Aliases = &[("partyId", "ContactId")];
+
+/// The entity of an object-valued field: a contact person's `MailAddress` is an `AddressDto`,
+/// the others' a `ContactAddressDto`.
+pub fn nested_entity(parent: &Entity, field: &str) -> Option<&'static Entity> {
+    match field {
+        "MailAddress" if parent.name == CONTACT_PERSON.name => Some(&ADDRESS),
+        "MailAddress" | "StreetAddress" => Some(&CONTACT_ADDRESS),
+        _ => None,
+    }
+}

@@ -1,6 +1,6 @@
 //! The Zendesk side of the API contract model (../shared/reference/zendesk-api.md §1.1, §2.1).
 
-use crate::contract::{Entity, Field, Format, JsonType::*};
+use crate::contract::{Entity, Field, Format, JsonType::*, Meaning, SpecEntity};
 use crate::domain::System;
 
 pub const ROLES: &[&str] = &["end-user", "agent", "admin"];
@@ -10,8 +10,8 @@ pub static USER: Entity = Entity {
     name: "User",
     fields: &[
         Field::new("id", Integer).not_null().read_only(),
-        Field::new("url", String).not_null().read_only().format(Format::Url),
-        Field::new("name", String).not_null().required(),
+        Field::new("url", String).not_null().read_only().format(Format::Url).meaning(Meaning::ApiUrl),
+        Field::new("name", String).not_null().required().meaning(Meaning::PersonName),
         Field::new("email", String).format(Format::Email),
         Field::new("created_at", String).not_null().read_only().format(Format::DateTimeUtc),
         Field::new("updated_at", String).not_null().read_only().format(Format::DateTimeUtc),
@@ -54,7 +54,7 @@ pub static ORGANIZATION: Entity = Entity {
     name: "Organization",
     fields: &[
         Field::new("id", Integer).not_null().read_only(),
-        Field::new("url", String).not_null().read_only().format(Format::Url),
+        Field::new("url", String).not_null().read_only().format(Format::Url).meaning(Meaning::ApiUrl),
         Field::new("name", String).not_null().required(),
         Field::new("domain_names", Array),
         Field::new("details", String),
@@ -100,3 +100,13 @@ pub static IDENTITY: Entity = Entity {
         Field::new("deliverable_state", String).read_only(),
     ],
 };
+
+/// The entity a dataflow document means by a Zendesk record type.
+pub fn spec_entity(name: &str) -> Option<SpecEntity> {
+    let entity = match name.trim().to_lowercase().as_str() {
+        "users" | "user" => &USER,
+        "organizations" | "organisations" | "organization" | "organisation" => &ORGANIZATION,
+        _ => return None,
+    };
+    Some(SpecEntity { entity, also_required: &[] })
+}

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use super::params::FieldPath;
 use super::{split_name, table_records};
+use crate::domain::PogContactId;
 use crate::harness::check::expect_eq;
 use crate::harness::QaWorld;
 use crate::poweroffice::contract::{CONTACT_PERSON, CUSTOMER, DEPARTMENT};
@@ -214,6 +215,17 @@ async fn contact_person_has_email(
         .await
 }
 
+/// Waits until the contact person's ContactId (the spec's partyId) is `expected`.
+async fn expect_contact_id(world: &QaWorld, name: &str, customer: &str, expected: PogContactId) -> anyhow::Result<()> {
+    let expected = Value::from(expected.get());
+    world
+        .eventually(|| async {
+            let person = contact_person_json(world, name, customer).await?;
+            expect_eq(&person["ContactId"], &expected, &format!("ContactId of {name} at {customer}"))
+        })
+        .await
+}
+
 #[then(expr = "the contact person {string} at {string} still belongs to the customer {string}")]
 async fn contact_person_belongs_to(
     world: &mut QaWorld,
@@ -221,14 +233,19 @@ async fn contact_person_belongs_to(
     customer: String,
     owner: String,
 ) -> anyhow::Result<()> {
-    let expected = Value::from(world.customer(&owner)?.get());
-    let (world, name, customer) = (&*world, name.as_str(), customer.as_str());
-    world
-        .eventually(|| async {
-            let person = contact_person_json(world, name, customer).await?;
-            expect_eq(&person["ContactId"], &expected, &format!("ContactId of {name}"))
-        })
-        .await
+    let expected = world.customer(&owner)?;
+    expect_contact_id(world, &name, &customer, expected).await
+}
+
+#[then(expr = "the contact person {string} at {string} belongs to the customer for the Zendesk organization {string}")]
+async fn contact_person_belongs_to_organization_customer(
+    world: &mut QaWorld,
+    name: String,
+    customer: String,
+    organization: String,
+) -> anyhow::Result<()> {
+    let expected = world.customer_of_organization(&organization)?;
+    expect_contact_id(world, &name, &customer, expected).await
 }
 
 #[then(expr = "the contact person {string} at {string} still exists")]
