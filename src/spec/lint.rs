@@ -310,7 +310,21 @@ impl Linter<'_> {
             );
             return;
         };
-        if let Format::OneOf(values) = from.field.format {
+        for (spec_name, wire_name) in &from.respelled {
+            self.add(
+                format!("{}-v1-name", kebab(wire_name)),
+                Severity::Warning,
+                item,
+                row.clone(),
+                format!("{spec_name:?} is not a v2 wire name; the API field is {wire_name:?}"),
+            );
+        }
+        let source_values: Option<&[&str]> = match (from.field.ty, from.field.format) {
+            (_, Format::OneOf(values)) => Some(values),
+            (crate::contract::JsonType::Boolean, _) => Some(&["true", "false"]),
+            _ => None,
+        };
+        if let Some(values) = source_values {
             if let Some(why) = outside_domain(values, to.field) {
                 self.add(
                     format!("{id}-value-domain"),
@@ -429,6 +443,7 @@ fn outside_domain(values: &[&str], target: &Field) -> Option<String> {
             (!outside.is_empty()).then(|| format!("{} takes only {}", target.name, allowed.join(", ")))
         }
         (JsonType::String, _) => None,
+        (JsonType::Boolean, _) if values.iter().all(|v| matches!(*v, "true" | "false")) => None,
         (ty, _) => Some(format!("{} is a JSON {}, and words are not", target.name, ty.name())),
     }
 }
@@ -482,6 +497,35 @@ pub fn lint(spec: &Spec) -> Vec<Finding> {
 mod tests {
     use super::*;
     use crate::spec::builtin::zendesk_powerofficego;
+
+    #[test]
+    fn the_other_direction_gets_source_side_findings_too() {
+        use crate::spec::{DataType, Mapping, Party, Section, Spec};
+        let row = |source: &str, target: &str| Mapping {
+            source_property: source.into(),
+            target_property: target.into(),
+            conditions: vec![],
+            data_type: DataType::from_cell("\"string\""),
+            line: 7,
+        };
+        let spec = Spec {
+            title: "PowerOffice GO to Zendesk Dataflow".into(),
+            source_system: "PowerOffice GO".into(),
+            target_system: "Zendesk".into(),
+            generated: None,
+            sections: vec![Section {
+                heading: "PowerOffice GO Customers to Zendesk Users".into(),
+                source: Party::new("PowerOffice GO", "Customers"),
+                target: Party::new("Zendesk", "Users"),
+                rules: vec![],
+                keeps_in_sync: true,
+                mappings: Some(vec![row("emailAddress", "email"), row("IsPerson", "role")]),
+                line: 3,
+            }],
+        };
+        let ids: Vec<String> = lint(&spec).into_iter().map(|f| f.id).collect();
+        assert_eq!(ids, vec!["email-address-v1-name", "role-value-domain"]);
+    }
 
     #[test]
     fn kebab_case_of_the_names_specs_use() {
