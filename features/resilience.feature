@@ -13,19 +13,19 @@ Feature: The sync copes with the faults the real APIs produce
 
   Rule: faults - the sync waits out, retries or fails clearly, and never duplicates
 
-    @reference-only @M1
+    @reference-only @fakes-only @M1
     Scenario: A rate-limited write is waited out and lands
       Given PowerOffice Go rate-limits the next PATCH request to "/v2/ContactPersons/*"
       When the sync runs
       Then the contact person "Kari Nordmann" at "Acme AS" has the EmailAddress "kari@acme.no"
 
-    @reference-only @R1
+    @reference-only @fakes-only @R1
     Scenario: A short outage while reading is retried
       Given PowerOffice Go answers the next 2 GET requests to "/v2/ContactPersons" with status 503
       When the sync runs
       Then the Zendesk user "Kari Nordmann" is linked to the contact person "Kari Nordmann" at "Acme AS"
 
-    @reference-only @R1
+    @reference-only @fakes-only @R1
     Scenario: A long outage fails the sync clearly, and the next run completes
       Given PowerOffice Go answers the next 4 GET requests to "/v2/ContactPersons" with status 503
       When the sync runs and fails
@@ -34,7 +34,7 @@ Feature: The sync copes with the faults the real APIs produce
       When the sync runs again
       Then the Zendesk user "Kari Nordmann" is linked to the contact person "Kari Nordmann" at "Acme AS"
 
-    @reference-only @R3
+    @reference-only @fakes-only @R3
     Scenario: A create whose connection dropped is not duplicated by the next run
       Given PowerOffice Go drops the connection of the next POST request to "/v2/Customers"
       When the sync runs and fails

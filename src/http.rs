@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::domain::System;
+use crate::staging::guard::WriteGuard;
 
 /// How much of a response body an error message quotes.
 const EXCERPT_CHARS: usize = 300;
@@ -28,6 +29,10 @@ pub enum ClientError {
 
     #[error("{system}: {detail}")]
     Config { system: System, detail: String },
+
+    /// The staging write guard stopped a write to a record the run did not create.
+    #[error("{system}: refused {method} {path}: {detail}")]
+    Refused { system: System, method: Method, path: String, detail: String },
 
     #[error("{last} (gave up after {attempts} attempts)")]
     Exhausted { attempts: u32, last: Box<ClientError> },
@@ -49,6 +54,7 @@ impl ClientError {
 pub struct RequestCounter {
     reads: Arc<AtomicUsize>,
     writes: Arc<AtomicUsize>,
+    deletes: Arc<AtomicUsize>,
     tokens: Arc<AtomicUsize>,
 }
 
@@ -56,6 +62,8 @@ pub struct RequestCounter {
 pub struct RequestCounts {
     pub reads: usize,
     pub writes: usize,
+    /// The DELETEs among the writes.
+    pub deletes: usize,
     /// Token requests, which change no data.
     pub tokens: usize,
 }
@@ -65,6 +73,7 @@ impl RequestCounts {
         RequestCounts {
             reads: self.reads.saturating_sub(earlier.reads),
             writes: self.writes.saturating_sub(earlier.writes),
+            deletes: self.deletes.saturating_sub(earlier.deletes),
             tokens: self.tokens.saturating_sub(earlier.tokens),
         }
     }
@@ -74,12 +83,16 @@ impl RequestCounter {
     fn record(&self, method: &Method) {
         let counter = if method == Method::GET || method == Method::HEAD { &self.reads } else { &self.writes };
         counter.fetch_add(1, Ordering::Relaxed);
+        if method == Method::DELETE {
+            self.deletes.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     pub fn snapshot(&self) -> RequestCounts {
         RequestCounts {
             reads: self.reads.load(Ordering::Relaxed),
             writes: self.writes.load(Ordering::Relaxed),
+            deletes: self.deletes.load(Ordering::Relaxed),
             tokens: self.tokens.load(Ordering::Relaxed),
         }
     }
@@ -191,6 +204,8 @@ pub(crate) struct Transport {
     pub counter: RequestCounter,
     pub retry: RetryPolicy,
     limiter: Option<Arc<RateLimiter>>,
+    /// In staging, the guard every write passes (see `staging::guard`).
+    guard: Option<Arc<WriteGuard>>,
 }
 
 /// A successful answer, kept with what is needed to explain a decode failure.
@@ -210,7 +225,30 @@ impl Transport {
             counter: RequestCounter::default(),
             retry: RetryPolicy::default(),
             limiter: None,
+            guard: None,
         })
+    }
+
+    pub fn set_guard(&mut self, guard: Option<Arc<WriteGuard>>) {
+        self.guard = guard;
+    }
+
+    /// Asks the write guard, if there is one, whether `method path` may be sent (`path`
+    /// relative to the API base).
+    pub fn check_write(&self, method: &Method, path: &str) -> Result<(), ClientError> {
+        match &self.guard {
+            Some(guard) => guard.check(self.system, method, path),
+            None => Ok(()),
+        }
+    }
+
+    /// Tells the write guard about a record a POST created.
+    pub fn record_write(&self, method: &Method, path: &str, answer: &Answer) {
+        if let (Some(guard), &Method::POST) = (&self.guard, method) {
+            if let Ok(body) = serde_json::from_str::<serde_json::Value>(&answer.body) {
+                guard.record_create(self.system, path, &body);
+            }
+        }
     }
 
     pub fn set_rate_limit(&mut self, limit: Option<RateLimit>) {
@@ -426,8 +464,8 @@ mod tests {
 
     #[test]
     fn request_counts_subtract() {
-        let later = RequestCounts { reads: 5, writes: 2, tokens: 1 };
-        let earlier = RequestCounts { reads: 3, writes: 2, tokens: 0 };
-        assert_eq!(later.since(earlier), RequestCounts { reads: 2, writes: 0, tokens: 1 });
+        let later = RequestCounts { reads: 5, writes: 2, deletes: 1, tokens: 1 };
+        let earlier = RequestCounts { reads: 3, writes: 2, deletes: 0, tokens: 0 };
+        assert_eq!(later.since(earlier), RequestCounts { reads: 2, writes: 0, deletes: 1, tokens: 1 });
     }
 }

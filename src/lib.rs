@@ -9,6 +9,7 @@
 //! - [`harness`]: the World, the steps and the checklist runner.
 //! - [`mock_server`]: `dataflow-qa mock`, both fakes as long-running servers.
 //! - [`spec`]: the dataflow document as data: parser, built-in spec, drift, coverage and lint.
+//! - [`staging`]: running against real accounts safely: run marks, the write guard, cleanup, doctor.
 
 pub mod contract;
 pub mod domain;
@@ -21,6 +22,8 @@ pub mod poweroffice;
 pub mod secret;
 pub mod spec;
 pub mod spec_command;
+pub mod staging;
+pub mod staging_command;
 pub mod state;
 pub mod sync;
 pub mod sync_command;

@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use dataflow_qa::harness::{run_checklist, RunArgs};
 use dataflow_qa::mock_server::{serve, MockArgs};
 use dataflow_qa::spec_command::{self, CoverageArgs, LintArgs};
+use dataflow_qa::staging_command::{self, CleanupArgs, DoctorArgs};
 use dataflow_qa::sync_command::{self, SyncArgs};
 
 #[derive(Parser)]
@@ -43,6 +44,16 @@ enum Command {
     ///
     /// Exit codes: 0 linted (error findings are known conflicts), 2 an unreadable spec.
     Lint(LintArgs),
+    /// Show the staging configuration (secrets masked) and check that both systems answer,
+    /// accept the credentials and grant the privileges the harness needs.
+    ///
+    /// Exit codes: 0 ready, 1 a check failed, 2 configuration missing or refused.
+    Doctor(DoctorArgs),
+    /// Remove what harness runs left in the staging accounts: only records with the harness's
+    /// marks, for one run or for runs older than a cut-off.
+    ///
+    /// Exit codes: 0 all gone (or listed with --dry-run), 1 some could not be removed, 2 error.
+    Cleanup(CleanupArgs),
 }
 
 fn main() -> ExitCode {
@@ -77,6 +88,8 @@ fn main() -> ExitCode {
         },
         Command::Coverage(args) => report_exit("coverage", spec_command::coverage(&args)),
         Command::Lint(args) => report_exit("lint", spec_command::lint(&args)),
+        Command::Doctor(args) => report_exit("doctor", runtime.block_on(staging_command::doctor(&args))),
+        Command::Cleanup(args) => report_exit("cleanup", runtime.block_on(staging_command::cleanup(&args))),
         Command::Mock(args) => match runtime.block_on(serve(&args)) {
             Ok(()) => ExitCode::SUCCESS,
             Err(error) => {

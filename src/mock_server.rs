@@ -156,7 +156,8 @@ pub async fn serve(args: &MockArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn wait_for_stop() -> anyhow::Result<()> {
+/// Resolves on Ctrl-C or SIGTERM.
+pub(crate) async fn wait_for_stop() -> anyhow::Result<()> {
     #[cfg(unix)]
     {
         let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;

@@ -72,7 +72,7 @@ pub async fn run(args: &SyncArgs) -> anyhow::Result<u8> {
     }
     .client()?
     .with_rate_limit(Some(RateLimit::POWEROFFICE));
-    let options = SyncOptions { include_admins: args.include_admins };
+    let options = SyncOptions { include_admins: args.include_admins, ..SyncOptions::default() };
     let mut store = StateStore::open(&args.state)?;
     let mut state = store.load_state()?;
     if args.dry_run {

@@ -1,7 +1,9 @@
 //! Options of `dataflow-qa run`, also parsed by the `cargo test` conformance target.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
+use super::context::SyncMode;
 use super::RunOptions;
 
 #[derive(Clone, Debug, clap::Args)]
@@ -41,6 +43,56 @@ pub struct RunArgs {
     /// Fail the run when a @known-conflict scenario passes (the conflict no longer reproduces).
     #[arg(long)]
     pub strict: bool,
+
+    /// Where the systems are: the built-in fakes, or the staging accounts the environment
+    /// (or .env) names with the variables `dataflow-qa sync` reads.
+    #[arg(long, value_enum, default_value_t = TargetChoice::Mock)]
+    pub target: TargetChoice,
+
+    /// Which sync is checked: ours, run between steps, or an external engine that runs on its
+    /// own while Then-steps wait for its effects (@reference-only scenarios are deselected).
+    #[arg(long, value_enum, default_value_t = SyncChoice::Reference)]
+    pub sync: SyncChoice,
+
+    /// With --sync external: how long a Then-step waits for the expected state (90s, 10m, 1h).
+    #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
+    pub sync_timeout: Duration,
+
+    /// Allow a PowerOffice Go URL outside the demo environment (prints a warning).
+    #[arg(long)]
+    pub allow_production: bool,
+
+    /// The id the run marks its records with (default: a new one from the time).
+    #[arg(long, value_name = "ID")]
+    pub run_id: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum TargetChoice {
+    Mock,
+    Staging,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum SyncChoice {
+    Reference,
+    External,
+}
+
+/// "90", "90s", "10m", "1h", "24h".
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number: u64 = number.parse().map_err(|_| format!("{text:?} is not a duration like 90s, 10m or 24h"))?;
+    let seconds = match unit {
+        "" | "s" => number,
+        "m" => number * 60,
+        "h" => number * 3600,
+        "d" => number * 86_400,
+        _ => return Err(format!("{text:?} is not a duration like 90s, 10m or 24h")),
+    };
+    Ok(Duration::from_secs(seconds))
 }
 
 impl RunArgs {
@@ -55,6 +107,27 @@ impl RunArgs {
             fail_fast: self.fail_fast,
             strict: self.strict,
             verbose: self.verbose,
+            target: self.target,
+            sync: match self.sync {
+                SyncChoice::Reference => SyncMode::Reference,
+                SyncChoice::External => SyncMode::External { timeout: self.sync_timeout },
+            },
+            allow_production: self.allow_production,
+            run_id: self.run_id.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_people_write_them() {
+        assert_eq!(parse_duration("90").unwrap(), Duration::from_secs(90));
+        assert_eq!(parse_duration("10m").unwrap(), Duration::from_secs(600));
+        assert_eq!(parse_duration("24h").unwrap(), Duration::from_secs(86_400));
+        assert!(parse_duration("soon").unwrap_err().contains("like 90s"));
+        assert!(parse_duration("5 weeks").is_err());
     }
 }

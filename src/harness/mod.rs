@@ -1,8 +1,9 @@
 //! The Gherkin harness: the World, the step library, the checklist runner and its command-line
 //! options (shared by `dataflow-qa run` and `cargo test`).
 
-mod args;
+pub mod args;
 pub mod check;
+pub mod context;
 pub mod results;
 mod runner;
 mod steps;

@@ -15,7 +15,22 @@ use cucumber::writer::Stats as _;
 use cucumber::{cli, event, parser, runner, writer, World as _, WriterExt as _};
 use futures::FutureExt as _;
 
+use super::args::TargetChoice;
+use super::context::{self, RunContext, StagingRun, SyncMode, Target};
 use super::results::{Outcome, RunResults, ScenarioResult};
+use crate::http::RateLimit;
+use crate::staging::cleanup::{sweep, CleanupReport, Marked, Systems};
+use crate::staging::scope::MARK;
+use crate::staging::{RunId, RunScope, StagingConfig};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+/// Scenarios the filter chose but the target or the sync under test cannot run.
+#[derive(Default)]
+struct Deselected {
+    fakes_only: AtomicUsize,
+    reference_only: AtomicUsize,
+}
 use super::QaWorld;
 
 /// What to run and where to report it.
@@ -35,6 +50,10 @@ pub struct RunOptions {
     pub strict: bool,
     /// 0 plain, 1 with doc strings, 2 also the World of a failed step (its Debug masks secrets).
     pub verbose: u8,
+    pub target: TargetChoice,
+    pub sync: SyncMode,
+    pub allow_production: bool,
+    pub run_id: Option<String>,
 }
 
 /// How a run ended.
@@ -46,6 +65,8 @@ pub enum Verdict {
     /// several): the run itself is not trustworthy.
     Broken,
     NothingSelected,
+    /// Ctrl-C or SIGTERM stopped the run (after cleaning up in staging).
+    Interrupted,
 }
 
 impl Verdict {
@@ -57,6 +78,7 @@ impl Verdict {
             Verdict::Failed => 1,
             Verdict::Broken => 3,
             Verdict::NothingSelected => 5,
+            Verdict::Interrupted => 130,
         }
     }
 }
@@ -108,9 +130,64 @@ fn parse_tags(options: &RunOptions) -> anyhow::Result<Option<TagOperation>> {
         .transpose()
 }
 
+/// The run's context from its options: in staging, the accounts from the environment, checked
+/// against the production guard, and a run id to mark records with.
+fn build_context(options: &RunOptions) -> anyhow::Result<RunContext> {
+    let target = match options.target {
+        TargetChoice::Mock => Target::Mock,
+        TargetChoice::Staging => {
+            let config = StagingConfig::from_env()?;
+            if let Some(warning) = config.check_environment(options.allow_production)? {
+                eprintln!("{warning}");
+            }
+            let run_id = match &options.run_id {
+                Some(id) => RunId::parse(id).map_err(|e| anyhow::anyhow!("--run-id: {e}"))?,
+                None => RunId::generate(),
+            };
+            eprintln!(
+                "staging run {run_id}: Zendesk {}, PowerOffice Go {}; every record it creates is marked {MARK}-{run_id} and removed afterwards",
+                config.zendesk.base_url, config.poweroffice.api_base_url
+            );
+            Target::Staging(Arc::new(StagingRun {
+                config,
+                scope: RunScope::new(run_id),
+                leftovers: Mutex::new(CleanupReport::default()),
+            }))
+        }
+    };
+    Ok(RunContext { target, sync: options.sync })
+}
+
+/// After a staging run (finished or interrupted): sweep every record marked with the run's id,
+/// which catches what an external sync created and what an interrupted scenario left.
+async fn clean_up_run(run: &StagingRun) {
+    let mut report = std::mem::take(&mut *run.leftovers.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
+    let swept = async {
+        let config = &run.config;
+        let zendesk =
+            config.zendesk.client()?.with_rate_limit(Some(RateLimit::zendesk(config.zendesk_requests_per_minute)));
+        let poweroffice = config.poweroffice.client()?.with_rate_limit(Some(RateLimit::POWEROFFICE));
+        let systems = Systems::new(zendesk, poweroffice);
+        sweep(&systems, &Marked::Run(run.scope.run_id.clone()), false).await
+    };
+    match swept.await {
+        Ok(swept) => report.merge(swept),
+        Err(error) => report.kept.push(("the records marked with this run".to_owned(), error.to_string())),
+    }
+    println!("{report}");
+}
+
 pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
     let started = std::time::Instant::now();
     let tags = parse_tags(options)?;
+    let run_context = build_context(options)?;
+    let staging = match &run_context.target {
+        Target::Staging(run) => Some(Arc::clone(run)),
+        Target::Mock => None,
+    };
+    let external = matches!(run_context.sync, SyncMode::External { .. });
+    context::set(run_context);
+    let deselected = Arc::new(Deselected::default());
     let junit = report_file(&options.junit, "JUnit")?;
     let json = report_file(&options.json, "Cucumber JSON")?;
 
@@ -119,11 +196,24 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
     cli.runner.fail_fast = options.fail_fast;
 
     let name = options.name.clone();
+    let counted = Arc::clone(&deselected);
+    let on_staging = staging.is_some();
     let select = move |feature: &cucumber::gherkin::Feature,
                        rule: Option<&cucumber::gherkin::Rule>,
                        scenario: &cucumber::gherkin::Scenario| {
-        let all_tags = feature.tags.iter().chain(rule.iter().flat_map(|r| &r.tags)).chain(&scenario.tags);
-        tags.as_ref().is_none_or(|t| t.eval(all_tags)) && name.as_deref().is_none_or(|n| scenario.name.contains(n))
+        let all_tags = || feature.tags.iter().chain(rule.iter().flat_map(|r| &r.tags)).chain(&scenario.tags);
+        let chosen = tags.as_ref().is_none_or(|t| t.eval(all_tags()))
+            && name.as_deref().is_none_or(|n| scenario.name.contains(n));
+        let has = |tag: &str| all_tags().any(|t| t.trim_start_matches('@') == tag);
+        if chosen && on_staging && has("fakes-only") {
+            counted.fakes_only.fetch_add(1, Ordering::Relaxed);
+            return false;
+        }
+        if chosen && external && has("reference-only") {
+            counted.reference_only.fetch_add(1, Ordering::Relaxed);
+            return false;
+        }
+        chosen
     };
 
     let results: Rc<RefCell<RunResults>> = Rc::default();
@@ -154,10 +244,33 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
             }
             .boxed_local()
         })
-        .filter_run(features_input(&options.features), select)
-        .await;
+        .filter_run(features_input(&options.features), select);
+    let stop = async {
+        if crate::mock_server::wait_for_stop().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let writer = tokio::select! {
+        writer = writer => Some(writer),
+        () = stop => None,
+    };
+    if let Some(run) = &staging {
+        clean_up_run(run).await;
+    }
+    let Some(writer) = writer else {
+        eprintln!("dataflow-qa: interrupted; the scenarios that had finished are in the reports written so far");
+        return Ok(Verdict::Interrupted);
+    };
 
     let results = results.borrow();
+    for (count, tag, why) in [
+        (deselected.fakes_only.load(Ordering::Relaxed), "@fakes-only", "staging has no built-in fakes"),
+        (deselected.reference_only.load(Ordering::Relaxed), "@reference-only", "the sync under test is external"),
+    ] {
+        if count > 0 {
+            println!("deselected {count} {tag} scenario(s): {why}");
+        }
+    }
     let totals = results.totals();
     if !results.scenarios.is_empty() {
         print!("{}", results.summary());

@@ -1,6 +1,6 @@
-//! The World of one scenario: its own pair of fakes, clients pointed at them, the sync's link
-//! table, the last sync report, and the names the scenario gave its records. Steps call the
-//! helpers here; they never build requests themselves.
+//! The World of one scenario: its own pair of fakes (or, in staging, guarded clients for the
+//! real accounts), the sync's link table, the last sync report, and the names the scenario gave
+//! its records. Steps call the helpers here; they never build requests themselves.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -11,10 +11,14 @@ use anyhow::{anyhow, bail, Context as _};
 
 use crate::domain::{ContactPersonRef, PogContactId, PogDepartmentId, PogEmployeeId, ZendeskOrgId, ZendeskUserId};
 use crate::fake::{Fakes, JournalEntry};
-use crate::http::RetryPolicy;
+use crate::harness::context::{self, StagingRun, SyncMode, Target};
+use crate::http::{RateLimit, RetryPolicy};
 use crate::poweroffice::PowerOfficeClient;
+use crate::staging::cleanup::{delete_created, Systems};
+use crate::staging::WriteGuard;
 use crate::sync::{self, LinkTable, SyncReport};
 use crate::zendesk::ZendeskClient;
+use std::sync::Arc;
 
 /// What the scenario called its records, so steps can speak in names rather than ids.
 #[derive(Default)]
@@ -46,6 +50,18 @@ pub struct QaWorld {
     names: Names,
     /// How long Then-steps wait for the sync under test; zero when it runs in-process.
     wait_for_sync: Duration,
+    sync_mode: SyncMode,
+    staging: Option<ScenarioStaging>,
+}
+
+/// A staging scenario's marks and write guard.
+struct ScenarioStaging {
+    run: Arc<StagingRun>,
+    scenario: usize,
+    guard: Arc<WriteGuard>,
+    /// The run-scoped address each email of the scenario stands for (keyed trimmed, lower-case).
+    emails: HashMap<String, String>,
+    users: usize,
 }
 
 impl fmt::Debug for QaWorld {
@@ -66,14 +82,23 @@ impl fmt::Debug for QaWorld {
 
 impl QaWorld {
     pub async fn new() -> anyhow::Result<Self> {
-        let fakes = Fakes::start().await;
-        // The fakes answer in microseconds; waiting out backoff would only slow the checklist.
-        // A Retry-After the fakes send is still honoured.
-        let retry = RetryPolicy { base_backoff: Duration::ZERO, ..RetryPolicy::default() };
-        let zendesk = fakes.zendesk.settings().client()?.with_retry_policy(retry);
-        let poweroffice = fakes.poweroffice.settings().client()?.with_retry_policy(retry);
-        Ok(Self {
-            fakes: Some(fakes),
+        let context = context::current();
+        let wait_for_sync = match context.sync {
+            SyncMode::Reference => Duration::ZERO,
+            SyncMode::External { timeout } => timeout,
+        };
+        let mut world = match context.target {
+            Target::Mock => Self::on_fakes().await?,
+            Target::Staging(run) => Self::on_staging(run)?,
+        };
+        world.wait_for_sync = wait_for_sync;
+        world.sync_mode = context.sync;
+        Ok(world)
+    }
+
+    fn empty(zendesk: ZendeskClient, poweroffice: PowerOfficeClient) -> Self {
+        Self {
+            fakes: None,
             zendesk,
             poweroffice,
             links: LinkTable::default(),
@@ -82,13 +107,111 @@ impl QaWorld {
             last_failure: None,
             names: Names::default(),
             wait_for_sync: Duration::ZERO,
-        })
+            sync_mode: SyncMode::Reference,
+            staging: None,
+        }
     }
 
-    /// Stops the scenario's fakes; called from the runner's after-hook.
+    /// Clients for the staging accounts, polite to their rate limits, and a fresh write guard:
+    /// this scenario may write only what it creates.
+    fn on_staging(run: Arc<StagingRun>) -> anyhow::Result<Self> {
+        let config = &run.config;
+        let zendesk =
+            config.zendesk.client()?.with_rate_limit(Some(RateLimit::zendesk(config.zendesk_requests_per_minute)));
+        let poweroffice = config.poweroffice.client()?.with_rate_limit(Some(RateLimit::POWEROFFICE));
+        let systems = Systems::new(zendesk, poweroffice);
+        let scenario = run.scope.next_scenario();
+        let mut world = Self::empty(systems.zendesk, systems.poweroffice);
+        world.staging = Some(ScenarioStaging { run, scenario, guard: systems.guard, emails: HashMap::new(), users: 0 });
+        Ok(world)
+    }
+
+    async fn on_fakes() -> anyhow::Result<Self> {
+        let fakes = Fakes::start().await;
+        // The fakes answer in microseconds; waiting out backoff would only slow the checklist.
+        // A Retry-After the fakes send is still honoured.
+        let retry = RetryPolicy { base_backoff: Duration::ZERO, ..RetryPolicy::default() };
+        let zendesk = fakes.zendesk.settings().client()?.with_retry_policy(retry);
+        let poweroffice = fakes.poweroffice.settings().client()?.with_retry_policy(retry);
+        let mut world = Self::empty(zendesk, poweroffice);
+        world.fakes = Some(fakes);
+        Ok(world)
+    }
+
+    /// Stops the scenario's fakes, or in staging deletes what the scenario created (what cannot
+    /// be deleted is kept for the run's report); called from the runner's after-hook.
     pub async fn shutdown(&mut self) {
         if let Some(fakes) = self.fakes.take() {
             fakes.shutdown().await;
+        }
+        if let Some(staging) = self.staging.take() {
+            let systems =
+                Systems { zendesk: self.zendesk.clone(), poweroffice: self.poweroffice.clone(), guard: staging.guard };
+            let report = delete_created(&systems).await;
+            staging.run.leftovers.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).merge(report);
+        }
+    }
+
+    /// The name a record gets for `name`: as written on the fakes; in staging with the run's
+    /// and the scenario's prefix, so it is told from anyone else's records.
+    pub fn record_name(&self, name: &str) -> String {
+        match &self.staging {
+            Some(staging) => format!("{}{name}", staging.run.scope.name_prefix(staging.scenario)),
+            None => name.to_owned(),
+        }
+    }
+
+    /// The email a record gets for `email`: as written on the fakes; in staging a run-scoped
+    /// `qa+<run-id>-<n>@example.com` that keeps the original's surrounding blanks and, roughly,
+    /// its letter case, so the case and whitespace scenarios still mean what they say.
+    pub fn record_email(&mut self, email: &str) -> String {
+        let Some(staging) = self.staging.as_mut() else { return email.to_owned() };
+        let trimmed = email.trim();
+        if !trimmed.contains('@') {
+            return email.to_owned();
+        }
+        let key = trimmed.to_lowercase();
+        let scoped = staging.emails.entry(key.clone()).or_insert_with(|| staging.run.scope.next_email()).clone();
+        let cased = if trimmed == key {
+            scoped
+        } else if trimmed == trimmed.to_uppercase() {
+            scoped.to_uppercase()
+        } else {
+            let capitalize = |part: &str| {
+                let mut chars = part.chars();
+                chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>()).unwrap_or_default()
+            };
+            let (local, domain) = scoped.split_once('@').unwrap_or((&scoped, ""));
+            format!("{}@{}", capitalize(local), capitalize(domain))
+        };
+        let start = email.len() - email.trim_start().len();
+        format!("{}{cased}{}", &email[..start], &email[start + trimmed.len()..])
+    }
+
+    /// Whether a record named `name` belongs to this scenario: always on the scenario's own
+    /// fakes; in a shared staging account only when it carries the scenario's prefix.
+    pub fn is_ours(&self, name: Option<&str>) -> bool {
+        match &self.staging {
+            Some(staging) => name.is_some_and(|n| n.starts_with(&staging.run.scope.name_prefix(staging.scenario))),
+            None => true,
+        }
+    }
+
+    /// Zendesk marks for a new user in staging: the run's tags and an external id.
+    pub fn user_marks(&mut self) -> (Vec<String>, Option<String>) {
+        let Some(staging) = self.staging.as_mut() else { return (Vec::new(), None) };
+        staging.users += 1;
+        let scope = &staging.run.scope;
+        (scope.tags(), Some(scope.external_id(staging.scenario, staging.users)))
+    }
+
+    /// Fails a step that reads our sync's own state when another engine is under test.
+    fn needs_reference_sync(&self, what: &str) -> anyhow::Result<()> {
+        match self.sync_mode {
+            SyncMode::Reference => Ok(()),
+            SyncMode::External { .. } => bail!(
+                "this step reads the reference sync's {what}, which an external sync does not expose; tag the scenario @reference-only"
+            ),
         }
     }
 
@@ -111,7 +234,11 @@ impl QaWorld {
     }
 
     pub fn fakes(&self) -> anyhow::Result<&Fakes> {
-        self.fakes.as_ref().ok_or_else(|| anyhow!("the fakes of this scenario are already stopped"))
+        match (&self.fakes, &self.staging) {
+            (Some(fakes), _) => Ok(fakes),
+            (None, Some(_)) => Err(anyhow!("this step needs the built-in fakes; tag the scenario @fakes-only")),
+            (None, None) => Err(anyhow!("the fakes of this scenario are already stopped")),
+        }
     }
 
     pub fn name_user(&mut self, name: &str, id: ZendeskUserId) -> anyhow::Result<()> {
@@ -127,11 +254,59 @@ impl QaWorld {
     }
 
     /// The customer the sync linked to the named organization.
-    pub fn customer_of_organization(&self, name: &str) -> anyhow::Result<PogContactId> {
+    fn customer_of_organization(&self, name: &str) -> anyhow::Result<PogContactId> {
         let organization = self.organization(name)?;
         self.links
             .customer_of(organization)
             .with_context(|| format!("the Zendesk organization {name:?} ({organization}) is linked to no customer"))
+    }
+
+    /// The customer standing for the organization: the link the reference sync made, or with
+    /// an external sync (whose links are its own) the one company customer named as the
+    /// organization is named now.
+    pub async fn customer_for(&self, organization: &str) -> anyhow::Result<PogContactId> {
+        if self.sync_mode == SyncMode::Reference {
+            return self.customer_of_organization(organization);
+        }
+        let id = self.organization(organization)?;
+        let organizations = self.zendesk.list_organizations().await?;
+        let name =
+            organizations.into_iter().find(|o| o.id == id).map(|o| o.name).context("the organization is gone")?;
+        let customers = self.poweroffice.list_customers().await?;
+        let found: Vec<PogContactId> = customers
+            .iter()
+            .filter(|c| c.name.as_deref() == Some(name.as_str()) && c.is_person != Some(true))
+            .map(|c| c.id)
+            .collect();
+        match found.as_slice() {
+            [one] => Ok(*one),
+            [] => bail!("no company customer is named {name:?} (the organization {organization:?}) yet"),
+            many => bail!("{} company customers are named {name:?}: {many:?}", many.len()),
+        }
+    }
+
+    /// The employee standing for the Zendesk user: the reference sync's link, or with an
+    /// external sync the one employee whose names are the user's.
+    pub async fn employee_for(&self, user: &str) -> anyhow::Result<PogEmployeeId> {
+        if self.sync_mode == SyncMode::Reference {
+            return self.employee_of_user(user);
+        }
+        let record = self.zendesk.user_json(self.user(user)?).await?;
+        let name = record.get("name").and_then(serde_json::Value::as_str).unwrap_or_default();
+        let (first, last) = super::steps::split_name(name)?;
+        let employees = self.poweroffice.list_employees().await?;
+        let found: Vec<PogEmployeeId> = employees
+            .iter()
+            .filter(|e| {
+                e.first_name.as_deref() == Some(first.as_str()) && e.last_name.as_deref() == Some(last.as_str())
+            })
+            .map(|e| e.id)
+            .collect();
+        match found.as_slice() {
+            [one] => Ok(*one),
+            [] => bail!("no employee is named {name:?} (the Zendesk user {user:?}) yet"),
+            many => bail!("{} employees are named {name:?}: {many:?}", many.len()),
+        }
     }
 
     pub fn name_department(&mut self, name: &str, id: PogDepartmentId) -> anyhow::Result<()> {
@@ -144,13 +319,14 @@ impl QaWorld {
 
     /// Gives the sync an organization ↔ department link, which this spec has no rule to make.
     pub fn link_department(&mut self, organization: &str, department: &str) -> anyhow::Result<()> {
+        self.needs_reference_sync("given links")?;
         let (organization, department) = (self.organization(organization)?, self.department(department)?);
         self.links.link_department(organization, department);
         Ok(())
     }
 
     /// The employee the sync linked to the named Zendesk user.
-    pub fn employee_of_user(&self, name: &str) -> anyhow::Result<PogEmployeeId> {
+    fn employee_of_user(&self, name: &str) -> anyhow::Result<PogEmployeeId> {
         let user = self.user(name)?;
         self.links
             .employee_of(user)
@@ -177,18 +353,21 @@ impl QaWorld {
         lookup(&self.names.contact_persons, &(name.to_owned(), customer.to_owned()), "contact person")
     }
 
-    pub fn links(&self) -> &LinkTable {
-        &self.links
+    pub fn links(&self) -> anyhow::Result<&LinkTable> {
+        self.needs_reference_sync("links")?;
+        Ok(&self.links)
     }
 
     /// Forgets the links the sync made, as a sync that crashed before saving its state would.
     /// Links given by the scenario (departments) stay.
-    pub fn forget_links(&mut self) {
+    pub fn forget_links(&mut self) -> anyhow::Result<()> {
+        self.needs_reference_sync("links")?;
         let mut kept = LinkTable::default();
         for (organization, department) in self.links.department_links() {
             kept.link_department(organization, department);
         }
         self.links = kept;
+        Ok(())
     }
 
     /// One pass of the sync that is expected to fail; returns why it failed.
@@ -202,6 +381,10 @@ impl QaWorld {
     /// One pass of the reference sync against this scenario's fakes; any write it reports as
     /// failed fails the step.
     pub async fn run_sync(&mut self) -> anyhow::Result<()> {
+        if let SyncMode::External { .. } = self.sync_mode {
+            // The engine under test runs on its own; the Then-steps wait for its effects.
+            return Ok(());
+        }
         let report = self.run_sync_reporting_failures().await?;
         if let Some(failure) = report.failures.first() {
             bail!("the sync could not {} ({}): {}", failure.action, failure.item, failure.error);
@@ -211,12 +394,15 @@ impl QaWorld {
 
     /// One pass of the reference sync that may leave writes undone; the report says which.
     pub async fn run_sync_reporting_failures(&mut self) -> anyhow::Result<&SyncReport> {
-        let fakes = self.fakes()?;
-        let mark =
-            JournalMark { zendesk: fakes.zendesk.journal().len(), poweroffice: fakes.poweroffice.journal().len() };
-        let report =
-            sync::sync_once(&self.zendesk, &self.poweroffice, &mut self.links, &sync::SyncOptions::default()).await?;
-        self.last_sync_mark = Some(mark);
+        self.needs_reference_sync("run")?;
+        let mark = self.fakes.as_ref().map(|fakes| JournalMark {
+            zendesk: fakes.zendesk.journal().len(),
+            poweroffice: fakes.poweroffice.journal().len(),
+        });
+        let options =
+            sync::SyncOptions { scope: self.staging.as_ref().map(|s| Arc::clone(&s.guard)), ..Default::default() };
+        let report = sync::sync_once(&self.zendesk, &self.poweroffice, &mut self.links, &options).await?;
+        self.last_sync_mark = mark;
         Ok(self.last_report.insert(report))
     }
 
@@ -229,20 +415,24 @@ impl QaWorld {
     }
 
     pub fn last_report(&self) -> anyhow::Result<&SyncReport> {
+        self.needs_reference_sync("report")?;
         self.last_report.as_ref().context("no sync has run in this scenario yet")
     }
 
     /// Write requests each fake received since the last sync started.
-    pub fn writes_since_last_sync(&self) -> anyhow::Result<Vec<JournalEntry>> {
+    /// `None` in staging, where there is no journal; the sync report's request counts say it.
+    pub fn writes_since_last_sync(&self) -> anyhow::Result<Option<Vec<JournalEntry>>> {
+        self.needs_reference_sync("writes")?;
+        let Some(fakes) = self.fakes.as_ref() else { return Ok(None) };
         let mark = self.last_sync_mark.context("no sync has run in this scenario yet")?;
-        let fakes = self.fakes()?;
         let zendesk = fakes.zendesk.journal().into_iter().skip(mark.zendesk);
         let poweroffice = fakes.poweroffice.journal().into_iter().skip(mark.poweroffice);
-        Ok(zendesk.chain(poweroffice).filter(|entry| entry.write).collect())
+        Ok(Some(zendesk.chain(poweroffice).filter(|entry| entry.write).collect()))
     }
 
     /// Every write the PowerOffice Go fake received in this scenario.
     pub fn poweroffice_writes(&self) -> anyhow::Result<Vec<JournalEntry>> {
+        self.needs_reference_sync("writes")?;
         Ok(self.fakes()?.poweroffice.journal().into_iter().filter(|entry| entry.write).collect())
     }
 }

@@ -19,6 +19,7 @@ use super::model::{
 use crate::domain::{ContactPersonRef, PogContactId, PogDepartmentId, PogEmployeeId, System};
 use crate::http::{parse_base_url, Answer, ClientError, RateLimit, RequestCounts, RetryPolicy, Transport};
 use crate::secret::Secret;
+use crate::staging::guard::WriteGuard;
 
 /// Records per page when listing. The API's default is 5000 and its maximum 20000; a smaller
 /// page keeps one answer small without costing many requests.
@@ -116,6 +117,29 @@ impl PowerOfficeClient {
     pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.transport.retry = policy;
         self
+    }
+
+    /// Lets every write through the staging write guard first.
+    pub fn with_guard(mut self, guard: Option<Arc<WriteGuard>>) -> Self {
+        self.transport.set_guard(guard);
+        self
+    }
+
+    pub async fn delete_customer(&self, id: PogContactId) -> Result<(), ClientError> {
+        self.call(Method::DELETE, &format!("Customers/{id}"), None).await.map(drop)
+    }
+
+    pub async fn delete_employee(&self, id: PogEmployeeId) -> Result<(), ClientError> {
+        self.call(Method::DELETE, &format!("Employees/{id}"), None).await.map(drop)
+    }
+
+    pub async fn list_departments(&self) -> Result<Vec<Department>, ClientError> {
+        self.list_all("Departments", None).await
+    }
+
+    /// What the client integration may do (`GET /ClientIntegrationInformation`, no privilege needed).
+    pub async fn client_integration_information(&self) -> Result<Value, ClientError> {
+        self.call(Method::GET, "ClientIntegrationInformation", None).await?.json()
     }
 
     pub fn request_counts(&self) -> RequestCounts {
@@ -255,13 +279,16 @@ impl PowerOfficeClient {
             system: System::PowerOffice,
             detail: format!("cannot join {path:?} to the API base URL: {e}"),
         })?;
-        match self.send_authorized(&method, &url, body.as_ref()).await {
+        self.transport.check_write(&method, path)?;
+        let answer = match self.send_authorized(&method, &url, body.as_ref()).await {
             Err(error) if error.status() == Some(StatusCode::UNAUTHORIZED) => {
                 self.token.lock().await.take();
                 self.send_authorized(&method, &url, body.as_ref()).await
             }
             other => other,
-        }
+        }?;
+        self.transport.record_write(&method, path, &answer);
+        Ok(answer)
     }
 
     async fn send_authorized(&self, method: &Method, url: &Url, body: Option<&Body>) -> Result<Answer, ClientError> {

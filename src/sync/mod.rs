@@ -17,11 +17,14 @@ use crate::http::ClientError;
 use crate::poweroffice::PowerOfficeClient;
 use crate::zendesk::ZendeskClient;
 
-/// Choices the spec leaves open.
-#[derive(Clone, Copy, Debug, Default)]
+/// Choices the spec leaves open, and how far the sync may reach.
+#[derive(Clone, Debug, Default)]
 pub struct SyncOptions {
     /// R4 says agents; with this, admins become employees too (SPEC-NOTES decision 6).
     pub include_admins: bool,
+    /// In staging: the sync sees only the records this guard holds (the run's own), so it
+    /// never plans a write to anyone else's.
+    pub scope: Option<std::sync::Arc<crate::staging::WriteGuard>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -82,7 +85,10 @@ pub async fn sync_once(
     options: &SyncOptions,
 ) -> Result<SyncReport, SyncError> {
     let before = (zendesk.request_counts(), poweroffice.request_counts());
-    let snapshot = snapshot::read(zendesk, poweroffice).await.map_err(SyncError::Read)?;
+    let mut snapshot = snapshot::read(zendesk, poweroffice).await.map_err(SyncError::Read)?;
+    if let Some(scope) = &options.scope {
+        snapshot.keep_only(scope);
+    }
     let plan = plan::plan(&snapshot, links, options);
     let mut report = apply::apply(plan, zendesk, poweroffice, links).await;
     report.requests = SystemRequests {

@@ -3,6 +3,8 @@
 //! Zendesk incremental exports and PowerOffice Go's `lastChangedDateTimeOffsetGreaterThan`)
 //! and merge it into the snapshot kept from the run before.
 
+use crate::domain::System;
+use crate::staging::guard::{RecordKey, WriteGuard};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
@@ -23,6 +25,21 @@ pub struct Snapshot {
     pub contact_persons: Vec<ContactPerson>,
     pub customers: Vec<Customer>,
     pub employees: Vec<Employee>,
+}
+
+impl Snapshot {
+    /// Drops every record the guard does not hold: the sync then cannot see, link or write
+    /// anything outside the staging run.
+    pub fn keep_only(&mut self, scope: &WriteGuard) {
+        let (zendesk, poweroffice) = (System::Zendesk, System::PowerOffice);
+        self.users.retain(|u| scope.owns(&RecordKey::new(zendesk, "users", u.id)));
+        self.organizations.retain(|o| scope.owns(&RecordKey::new(zendesk, "organizations", o.id)));
+        self.customers.retain(|c| scope.owns(&RecordKey::new(poweroffice, "customers", c.id)));
+        self.employees.retain(|e| scope.owns(&RecordKey::new(poweroffice, "employees", e.id)));
+        self.contact_persons.retain(|p| {
+            scope.owns(&RecordKey::new(poweroffice, "contactpersons", format!("{}/{}", p.contact_id, p.id)))
+        });
+    }
 }
 
 /// Where the next incremental read starts, per source.

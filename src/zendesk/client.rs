@@ -13,6 +13,7 @@ use super::model::{Identity, NewOrganization, NewUser, Organization, User, UserU
 use crate::domain::{System, ZendeskUserId};
 use crate::http::{parse_base_url, Answer, ClientError, RateLimit, RequestCounts, RetryPolicy, Transport};
 use crate::secret::Secret;
+use crate::staging::guard::WriteGuard;
 
 /// Zendesk's largest cursor page for users and organizations.
 const PAGE_SIZE: usize = 100;
@@ -80,6 +81,27 @@ impl ZendeskClient {
     pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.transport.retry = policy;
         self
+    }
+
+    /// Lets every write through the staging write guard first.
+    pub fn with_guard(mut self, guard: Option<std::sync::Arc<WriteGuard>>) -> Self {
+        self.transport.set_guard(guard);
+        self
+    }
+
+    /// Permanently deletes a user that was soft-deleted (`DELETE /api/v2/deleted_users/{id}`).
+    pub async fn delete_user_permanently(&self, id: ZendeskUserId) -> Result<(), ClientError> {
+        self.send(reqwest::Method::DELETE, &format!("api/v2/deleted_users/{id}"), None).await.map(drop)
+    }
+
+    pub async fn delete_organization(&self, id: crate::domain::ZendeskOrgId) -> Result<(), ClientError> {
+        self.send(reqwest::Method::DELETE, &format!("api/v2/organizations/{id}"), None).await.map(drop)
+    }
+
+    /// The user whose API token this client uses, as `users/me` returns it.
+    pub async fn me(&self) -> Result<Value, ClientError> {
+        let answer = self.send(reqwest::Method::GET, "api/v2/users/me", None).await?;
+        unwrap_envelope(&answer, "user")
     }
 
     pub fn request_counts(&self) -> RequestCounts {
@@ -204,12 +226,15 @@ impl ZendeskClient {
     }
 
     async fn send(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Result<Answer, ClientError> {
+        self.transport.check_write(&method, path)?;
         let url = self.url(path)?;
-        let mut request = self.transport.http.request(method, url);
+        let mut request = self.transport.http.request(method.clone(), url);
         if let Some(body) = body {
             request = request.json(&body);
         }
-        self.transport.send(self.authorize(request)).await
+        let answer = self.transport.send(self.authorize(request)).await?;
+        self.transport.record_write(&method, path, &answer);
+        Ok(answer)
     }
 
     fn authorize(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {

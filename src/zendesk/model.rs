@@ -63,6 +63,10 @@ pub struct NewUser {
     /// Keeps Zendesk from mailing a verification link to a test address.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub skip_verify_email: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
 }
 
 /// Body of `PUT /api/v2/users/{id}` (inside `{"user": …}`); absent fields are left alone.

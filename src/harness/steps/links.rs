@@ -17,7 +17,7 @@ async fn user_is_linked(world: &mut QaWorld, user: String, person: String, custo
     let user_id = world.user(&user)?;
     let person_ref = world.contact_person(&person, &customer)?;
     expect_eq(
-        &world.links().user_of(person_ref),
+        &world.links()?.user_of(person_ref),
         &Some(user_id),
         &format!("the Zendesk user linked to {person} at {customer}"),
     )
@@ -25,19 +25,20 @@ async fn user_is_linked(world: &mut QaWorld, user: String, person: String, custo
 
 #[then(expr = "the Zendesk user {string} is linked to no contact person")]
 async fn user_is_not_linked(world: &mut QaWorld, user: String) -> anyhow::Result<()> {
-    let linked = world.links().contact_persons_of(world.user(&user)?);
+    let linked = world.links()?.contact_persons_of(world.user(&user)?);
     ensure!(linked.is_empty(), "the Zendesk user {user} is linked to {linked:?}");
     Ok(())
 }
 
 #[then(expr = "the contact person {string} at {string} is linked to no Zendesk user")]
 async fn contact_person_is_not_linked(world: &mut QaWorld, person: String, customer: String) -> anyhow::Result<()> {
-    let linked = world.links().user_of(world.contact_person(&person, &customer)?);
+    let linked = world.links()?.user_of(world.contact_person(&person, &customer)?);
     ensure!(linked.is_none(), "{person} at {customer} is linked to the Zendesk user {linked:?}");
     Ok(())
 }
 
 #[then(expr = "the Zendesk organization {string} is linked to a customer")]
 async fn organization_is_linked(world: &mut QaWorld, organization: String) -> anyhow::Result<()> {
-    world.customer_of_organization(&organization).map(drop)
+    let (world, organization) = (&*world, organization.as_str());
+    world.eventually(|| async { world.customer_for(organization).await.map(drop) }).await
 }

@@ -13,10 +13,11 @@ use crate::harness::QaWorld;
 use crate::poweroffice::contract::{CONTACT_PERSON, CUSTOMER, DEPARTMENT};
 use crate::poweroffice::model::{Customer, NewContactPerson, NewCustomer, NewDepartment, PatchOperation};
 
-async fn create_customer(world: &mut QaWorld, customer: NewCustomer) -> anyhow::Result<()> {
-    let name = customer.name.clone().context("a company customer needs a Name")?;
+/// Creates a company customer named `name` in the scenario's words.
+async fn create_customer(world: &mut QaWorld, name: &str, customer: NewCustomer) -> anyhow::Result<()> {
+    let customer = NewCustomer { name: Some(world.record_name(name)), ..customer };
     let created = world.poweroffice().create_customer(&customer).await?;
-    world.name_customer(&name, created.id)
+    world.name_customer(name, created.id)
 }
 
 async fn create_contact_person(
@@ -25,16 +26,17 @@ async fn create_contact_person(
     customer: String,
     email: Option<String>,
 ) -> anyhow::Result<()> {
-    let (first_name, last_name) = split_name(&name)?;
+    let (first_name, last_name) = split_name(&world.record_name(&name))?;
     let contact_id = world.customer(&customer)?;
-    let person = NewContactPerson { first_name, last_name, email_address: email };
+    let email_address = email.map(|e| world.record_email(&e));
+    let person = NewContactPerson { first_name, last_name, email_address };
     let created = world.poweroffice().create_contact_person(contact_id, &person).await?;
     world.name_contact_person(&name, &customer, created.reference())
 }
 
 #[given(expr = "the PowerOffice Go customer {string}")]
 async fn customer(world: &mut QaWorld, name: String) -> anyhow::Result<()> {
-    create_customer(world, NewCustomer { name: Some(name), is_person: Some(false), ..NewCustomer::default() }).await
+    create_customer(world, &name, NewCustomer { is_person: Some(false), ..NewCustomer::default() }).await
 }
 
 /// `Given the PowerOffice Go customers:` in Customer's own field names (Name, IsPerson,
@@ -45,13 +47,9 @@ async fn customers_table(world: &mut QaWorld, step: &cucumber::gherkin::Step) ->
         let text = |column: &str| record.text(column).map(str::to_owned);
         let is_person = record.fields.get("IsPerson").and_then(Value::as_bool).unwrap_or(false);
         ensure!(!is_person, "line {}: person customers are not part of this checklist's givens", record.line);
-        let customer = NewCustomer {
-            name: Some(record.required_text("Name")?.to_owned()),
-            is_person: Some(false),
-            website_url: text("WebsiteUrl"),
-            ..NewCustomer::default()
-        };
-        create_customer(world, customer).await?;
+        let customer =
+            NewCustomer { is_person: Some(false), website_url: text("WebsiteUrl"), ..NewCustomer::default() };
+        create_customer(world, record.required_text("Name")?, customer).await?;
     }
     Ok(())
 }
@@ -94,16 +92,17 @@ async fn contact_person_at_organization_customer(
     organization: String,
     email: String,
 ) -> anyhow::Result<()> {
-    let (first_name, last_name) = split_name(&name)?;
-    let contact_id = world.customer_of_organization(&organization)?;
-    let person = NewContactPerson { first_name, last_name, email_address: Some(email) };
+    let (first_name, last_name) = split_name(&world.record_name(&name))?;
+    let contact_id = world.customer_for(&organization).await?;
+    let person = NewContactPerson { first_name, last_name, email_address: Some(world.record_email(&email)) };
     let created = world.poweroffice().create_contact_person(contact_id, &person).await?;
     world.name_contact_person(&name, &organization, created.reference())
 }
 
 #[given(expr = "the PowerOffice Go department {string}")]
 async fn department(world: &mut QaWorld, name: String) -> anyhow::Result<()> {
-    let created = world.poweroffice().create_department(&NewDepartment { name: name.clone(), is_active: true }).await?;
+    let department = NewDepartment { name: world.record_name(&name), is_active: true };
+    let created = world.poweroffice().create_department(&department).await?;
     world.name_department(&name, created.id)
 }
 
@@ -113,7 +112,8 @@ async fn departments_table(world: &mut QaWorld, step: &cucumber::gherkin::Step) 
     for record in table_records(step, &DEPARTMENT, &["Name", "IsActive"], &[])? {
         let name = record.required_text("Name")?.to_owned();
         let is_active = record.fields.get("IsActive").and_then(Value::as_bool).unwrap_or(true);
-        let created = world.poweroffice().create_department(&NewDepartment { name: name.clone(), is_active }).await?;
+        let department = NewDepartment { name: world.record_name(&name), is_active };
+        let created = world.poweroffice().create_department(&department).await?;
         world.name_department(&name, created.id)?;
     }
     Ok(())
@@ -127,6 +127,7 @@ async fn change_contact_person_email(
     email: String,
 ) -> anyhow::Result<()> {
     let person = world.contact_person(&name, &customer)?;
+    let email = world.record_email(&email);
     world.poweroffice().patch_contact_person(person, &[PatchOperation::replace("EmailAddress", email)]).await?;
     Ok(())
 }
@@ -146,7 +147,8 @@ async fn delete_contact_person(world: &mut QaWorld, name: String, customer: Stri
 
 #[when(expr = "the customer for the Zendesk organization {string} is renamed to {string} in PowerOffice Go")]
 async fn rename_customer(world: &mut QaWorld, organization: String, name: String) -> anyhow::Result<()> {
-    let customer = world.customer_of_organization(&organization)?;
+    let customer = world.customer_for(&organization).await?;
+    let name = world.record_name(&name);
     world.poweroffice().patch_customer(customer, &[PatchOperation::replace("Name", name)]).await?;
     Ok(())
 }
@@ -155,7 +157,7 @@ async fn rename_customer(world: &mut QaWorld, organization: String, name: String
     expr = "the WebsiteUrl of the customer for the Zendesk organization {string} is changed to {string} in PowerOffice Go"
 )]
 async fn change_website(world: &mut QaWorld, organization: String, url: String) -> anyhow::Result<()> {
-    let customer = world.customer_of_organization(&organization)?;
+    let customer = world.customer_for(&organization).await?;
     world.poweroffice().patch_customer(customer, &[PatchOperation::replace("WebsiteUrl", url)]).await?;
     Ok(())
 }
@@ -170,7 +172,7 @@ async fn delete_department(world: &mut QaWorld, name: String) -> anyhow::Result<
 /// An edit in PowerOffice Go of one employee field, or of one field of its MailAddress.
 #[when(expr = "the {field} of the employee for {string} is set to {string}")]
 async fn set_employee_field(world: &mut QaWorld, path: FieldPath, user: String, value: String) -> anyhow::Result<()> {
-    let employee = world.employee_of_user(&user)?;
+    let employee = world.employee_for(&user).await?;
     let pointer = path.to_string().replace('.', "/");
     world.poweroffice().patch_employee(employee, &[PatchOperation::replace(&pointer, value)]).await?;
     Ok(())
@@ -184,13 +186,13 @@ pub(super) async fn contact_person_json(world: &QaWorld, name: &str, customer: &
 
 /// The customer linked to a Zendesk organization, as PowerOffice Go returns it.
 pub(super) async fn organization_customer_json(world: &QaWorld, organization: &str) -> anyhow::Result<Value> {
-    let customer = world.customer_of_organization(organization)?;
+    let customer = world.customer_for(organization).await?;
     Ok(world.poweroffice().customer_json(customer).await?)
 }
 
 /// The employee the sync made for a Zendesk agent, as PowerOffice Go returns it.
 pub(super) async fn employee_json(world: &QaWorld, user: &str) -> anyhow::Result<Value> {
-    let employee = world.employee_of_user(user)?;
+    let employee = world.employee_for(user).await?;
     Ok(world.poweroffice().employee_json(employee).await?)
 }
 
@@ -206,7 +208,8 @@ async fn contact_person_has_email(
     customer: String,
     expected: String,
 ) -> anyhow::Result<()> {
-    let (world, name, customer, expected) = (&*world, name.as_str(), customer.as_str(), Value::from(expected));
+    let expected = Value::from(world.record_email(&expected));
+    let (world, name, customer) = (&*world, name.as_str(), customer.as_str());
     world
         .eventually(|| async {
             let person = contact_person_json(world, name, customer).await?;
@@ -215,11 +218,16 @@ async fn contact_person_has_email(
         .await
 }
 
-/// Waits until the contact person's ContactId (the spec's partyId) is `expected`.
-async fn expect_contact_id(world: &QaWorld, name: &str, customer: &str, expected: PogContactId) -> anyhow::Result<()> {
-    let expected = Value::from(expected.get());
+/// Waits until the contact person's ContactId (the spec's partyId) is the customer `owner`
+/// finds (which may itself appear only once the sync under test has run).
+async fn expect_contact_id<F, Fut>(world: &QaWorld, name: &str, customer: &str, owner: F) -> anyhow::Result<()>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<PogContactId>>,
+{
     world
         .eventually(|| async {
+            let expected = Value::from(owner().await?.get());
             let person = contact_person_json(world, name, customer).await?;
             expect_eq(&person["ContactId"], &expected, &format!("ContactId of {name} at {customer}"))
         })
@@ -234,7 +242,7 @@ async fn contact_person_belongs_to(
     owner: String,
 ) -> anyhow::Result<()> {
     let expected = world.customer(&owner)?;
-    expect_contact_id(world, &name, &customer, expected).await
+    expect_contact_id(world, &name, &customer, || async { Ok(expected) }).await
 }
 
 #[then(expr = "the contact person {string} at {string} belongs to the customer for the Zendesk organization {string}")]
@@ -244,8 +252,8 @@ async fn contact_person_belongs_to_organization_customer(
     customer: String,
     organization: String,
 ) -> anyhow::Result<()> {
-    let expected = world.customer_of_organization(&organization)?;
-    expect_contact_id(world, &name, &customer, expected).await
+    let (world, organization) = (&*world, organization.as_str());
+    expect_contact_id(world, &name, &customer, || world.customer_for(organization)).await
 }
 
 #[then(expr = "the contact person {string} at {string} still exists")]
@@ -260,6 +268,7 @@ async fn customers_named(world: &QaWorld, name: &str) -> anyhow::Result<Vec<Cust
 
 #[then(expr = "PowerOffice Go has exactly one company customer named {string}")]
 async fn one_company_customer(world: &mut QaWorld, name: String) -> anyhow::Result<()> {
+    let name = world.record_name(&name);
     let (world, name) = (&*world, name.as_str());
     world
         .eventually(|| async {
@@ -273,6 +282,7 @@ async fn one_company_customer(world: &mut QaWorld, name: String) -> anyhow::Resu
 
 #[then(expr = "PowerOffice Go has no customer named {string}")]
 async fn no_customer_named(world: &mut QaWorld, name: String) -> anyhow::Result<()> {
+    let name = world.record_name(&name);
     let found = customers_named(world, &name).await?;
     ensure!(found.is_empty(), "expected no customer named {name:?}, found {found:?}");
     Ok(())
@@ -280,8 +290,13 @@ async fn no_customer_named(world: &mut QaWorld, name: String) -> anyhow::Result<
 
 #[then("PowerOffice Go has no person customer")]
 async fn no_person_customer(world: &mut QaWorld) -> anyhow::Result<()> {
-    let persons: Vec<Customer> =
-        world.poweroffice().list_customers().await?.into_iter().filter(|c| c.is_person == Some(true)).collect();
+    let persons: Vec<Customer> = world
+        .poweroffice()
+        .list_customers()
+        .await?
+        .into_iter()
+        .filter(|c| c.is_person == Some(true) && world.is_ours(c.name.as_deref()))
+        .collect();
     ensure!(persons.is_empty(), "person customers were created: {persons:?}");
     Ok(())
 }
@@ -292,7 +307,7 @@ async fn person_customer_for(world: &mut QaWorld, organization: String) -> anyho
     world
         .eventually(|| async {
             let customers = world.poweroffice().list_customers().await?;
-            let found = customers.iter().any(|c| c.is_person == Some(true));
+            let found = customers.iter().any(|c| c.is_person == Some(true) && world.is_ours(c.name.as_deref()));
             ensure!(found, "no person customer (IsPerson true) for {organization:?}; the customers are {customers:?}");
             Ok(())
         })
@@ -301,7 +316,8 @@ async fn person_customer_for(world: &mut QaWorld, organization: String) -> anyho
 
 #[then(expr = "the customer for the Zendesk organization {string} has the Name {string}")]
 async fn customer_has_name(world: &mut QaWorld, organization: String, expected: String) -> anyhow::Result<()> {
-    let (world, organization, expected) = (&*world, organization.as_str(), Value::from(expected));
+    let expected = Value::from(world.record_name(&expected));
+    let (world, organization) = (&*world, organization.as_str());
     world
         .eventually(|| async {
             let customer = organization_customer_json(world, organization).await?;
@@ -331,6 +347,7 @@ async fn customer_has_url(world: &mut QaWorld, organization: String) -> anyhow::
 
 #[then(expr = "PowerOffice Go has exactly one employee with FirstName {string} and LastName {string}")]
 async fn one_employee(world: &mut QaWorld, first_name: String, last_name: String) -> anyhow::Result<()> {
+    let first_name = world.record_name(&first_name);
     let (world, first_name, last_name) = (&*world, first_name.as_str(), last_name.as_str());
     world
         .eventually(|| async {
@@ -345,9 +362,15 @@ async fn one_employee(world: &mut QaWorld, first_name: String, last_name: String
         .await
 }
 
+/// The employees of this scenario (in a shared staging account, those with its prefix).
+async fn our_employees(world: &QaWorld) -> anyhow::Result<Vec<crate::poweroffice::model::Employee>> {
+    let employees = world.poweroffice().list_employees().await?;
+    Ok(employees.into_iter().filter(|e| world.is_ours(e.first_name.as_deref())).collect())
+}
+
 #[then("PowerOffice Go has no employee")]
 async fn no_employee(world: &mut QaWorld) -> anyhow::Result<()> {
-    let employees = world.poweroffice().list_employees().await?;
+    let employees = our_employees(world).await?;
     ensure!(employees.is_empty(), "expected no employee, found {employees:?}");
     Ok(())
 }
@@ -357,7 +380,7 @@ async fn employee_count(world: &mut QaWorld, expected: usize) -> anyhow::Result<
     let world = &*world;
     world
         .eventually(|| async {
-            let employees = world.poweroffice().list_employees().await?;
+            let employees = our_employees(world).await?;
             ensure!(
                 employees.len() == expected,
                 "expected {expected} employees, found {}: {employees:?}",

@@ -29,7 +29,17 @@ async fn create_user_with_role(
     role: Role,
 ) -> anyhow::Result<()> {
     let organization_id = organization.map(|o| world.organization(&o)).transpose()?;
-    let new_user = NewUser { name: name.clone(), email, organization_id, role: Some(role), skip_verify_email: true };
+    let email = email.map(|e| world.record_email(&e));
+    let (tags, external_id) = world.user_marks();
+    let new_user = NewUser {
+        name: world.record_name(&name),
+        email,
+        organization_id,
+        role: Some(role),
+        skip_verify_email: true,
+        tags,
+        external_id,
+    };
     let user = world.zendesk().create_user(&new_user).await?;
     world.name_user(&name, user.id)
 }
@@ -56,14 +66,14 @@ async fn user_without_email(world: &mut QaWorld, name: String) -> anyhow::Result
 
 #[given(expr = "the Zendesk organization {string}")]
 async fn organization(world: &mut QaWorld, name: String) -> anyhow::Result<()> {
-    let created = world.zendesk().create_organization(&NewOrganization { name: name.clone() }).await?;
+    let created = world.zendesk().create_organization(&NewOrganization { name: world.record_name(&name) }).await?;
     world.name_organization(&name, created.id)
 }
 
 #[when(expr = "the Zendesk organization {string} is renamed to {string}")]
 async fn rename_organization(world: &mut QaWorld, name: String, new_name: String) -> anyhow::Result<()> {
     let id = world.organization(&name)?;
-    world.zendesk().update_organization(id, &NewOrganization { name: new_name }).await?;
+    world.zendesk().update_organization(id, &NewOrganization { name: world.record_name(&new_name) }).await?;
     Ok(())
 }
 
@@ -86,6 +96,7 @@ async fn user_with_role_in_organization(
 #[when(expr = "the primary email of the Zendesk user {string} is changed to {string}")]
 async fn change_primary_email(world: &mut QaWorld, name: String, email: String) -> anyhow::Result<()> {
     let id = world.user(&name)?;
+    let email = world.record_email(&email);
     Ok(world.zendesk().set_primary_email(id, &email).await?)
 }
 
@@ -113,6 +124,7 @@ async fn organization_record(world: &QaWorld, name: &str) -> anyhow::Result<Orga
 #[then(expr = "the Zendesk user {string} has the primary email {string}")]
 async fn user_has_email(world: &mut QaWorld, name: String, email: String) -> anyhow::Result<()> {
     let id = world.user(&name)?;
+    let email = world.record_email(&email);
     let (world, name, expected) = (&*world, name.as_str(), Value::from(email));
     world
         .eventually(|| async {
@@ -124,6 +136,7 @@ async fn user_has_email(world: &mut QaWorld, name: String, email: String) -> any
 
 #[then(expr = "the Zendesk organization {string} has the name {string}")]
 async fn organization_has_name(world: &mut QaWorld, name: String, expected: String) -> anyhow::Result<()> {
+    let expected = world.record_name(&expected);
     let (world, name, expected) = (&*world, name.as_str(), expected.as_str());
     world
         .eventually(|| async {

@@ -235,6 +235,18 @@ impl PowerOfficeApi {
                 return refusal;
             }
         }
+        if let (["v2", "clientintegrationinformation"], "GET") = (segments.as_slice(), request.method) {
+            return FakeResponse::json(
+                200,
+                json!({
+                    "ActiveClientSubscriptions": ["dataflow-qa fake"],
+                    "ClientId": "00000000-0000-0000-0000-000000000000",
+                    "ClientName": "dataflow-qa fake client",
+                    "InvalidPrivileges": [],
+                    "ValidPrivileges": FAKE_PRIVILEGES,
+                }),
+            );
+        }
         let (Some(&"v2"), Some(kind)) = (segments.first(), segments.get(1).and_then(|s| Kind::from_segment(s))) else {
             return no_route(request);
         };
@@ -714,6 +726,9 @@ fn paging(request: &FakeRequest<'_>) -> Result<(usize, usize), FakeResponse> {
 fn query_ignoring_case<'r>(request: &'r FakeRequest<'_>, name: &str) -> Option<&'r str> {
     request.query.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
+
+/// What the fake's client integration may do: everything the harness and the sync use.
+pub const FAKE_PRIVILEGES: &[&str] = crate::staging::doctor::NEEDED_PRIVILEGES;
 
 fn problem(status: u16, title: &str, detail: &str) -> FakeResponse {
     FakeResponse::json(status, json!({ "title": title, "status": status, "detail": detail }))

@@ -219,7 +219,8 @@ mod tests {
         let plan = run(users.clone(), vec![], &LinkTable::default(), SyncOptions::default());
         let created: Vec<&str> = plan.employee_creates.iter().map(|c| c.employee.last_name.as_str()).collect();
         assert_eq!(created, vec!["Agent"]);
-        let with_admins = run(users, vec![], &LinkTable::default(), SyncOptions { include_admins: true });
+        let with_admins =
+            run(users, vec![], &LinkTable::default(), SyncOptions { include_admins: true, ..SyncOptions::default() });
         assert_eq!(with_admins.employee_creates.len(), 2);
     }
 

@@ -42,6 +42,8 @@ type Records = BTreeMap<u64, Map<String, Value>>;
 /// The fake's state: every record in its wire shape.
 pub struct ZendeskApi {
     authorization: Secret,
+    /// The email of the API token's owner, who `users/me` is.
+    agent_email: String,
     clock: FakeClock,
     users: Records,
     identities: Records,
@@ -109,6 +111,7 @@ impl ZendeskApi {
         };
         Self {
             authorization: settings.authorization(),
+            agent_email: credentials.email.clone(),
             clock,
             users: Records::new(),
             identities: Records::new(),
@@ -140,11 +143,13 @@ impl ZendeskApi {
         match (request.method, segments.as_slice()) {
             ("GET", ["api", "v2", "users"]) => self.list_users(request, base_uri),
             ("POST", ["api", "v2", "users"]) => self.create_user(request, base_uri),
+            ("GET", ["api", "v2", "users", "me"]) => self.me(base_uri),
             ("GET", ["api", "v2", "users", "search"]) => self.search_users(request, base_uri),
             ("POST", ["api", "v2", "users", "create_or_update"]) => self.create_or_update_user(request, base_uri),
             ("GET", ["api", "v2", "users", id]) => self.show_user(id),
             ("PUT", ["api", "v2", "users", id]) => self.update_user(id, request, base_uri),
             ("DELETE", ["api", "v2", "users", id]) => self.delete_user(id),
+            ("DELETE", ["api", "v2", "deleted_users", id]) => self.delete_user_permanently(id),
             ("GET", ["api", "v2", "users", id, "identities"]) => self.list_identities(id),
             ("POST", ["api", "v2", "users", id, "identities"]) => self.create_identity(id, request, base_uri),
             ("PUT", ["api", "v2", "users", id, "identities", identity, "make_primary"]) => {

@@ -92,6 +92,20 @@ impl ZendeskApi {
         wire::list(users, "users", request, base_uri)
     }
 
+    /// The token's owner: an admin of the account, outside the stored users (like the real
+    /// account owner, who does not show up among the records a harness works with).
+    pub(super) fn me(&self, base_uri: &str) -> FakeResponse {
+        let stamp = "2020-01-01T00:00:00Z";
+        FakeResponse::json(
+            200,
+            json!({ "user": {
+                "id": 1, "url": format!("{base_uri}/api/v2/users/1.json"), "name": "QA Agent",
+                "email": self.agent_email, "role": "admin", "active": true, "verified": true,
+                "created_at": stamp, "updated_at": stamp, "authenticity_token": "fake-authenticity-token",
+            }}),
+        )
+    }
+
     pub(super) fn show_user(&self, id: &str) -> FakeResponse {
         match parse_id(id).and_then(|id| self.users.get(&id)) {
             Some(user) => FakeResponse::json(200, json!({ "user": user })),
@@ -311,6 +325,16 @@ impl ZendeskApi {
             user.insert(field.to_owned(), value);
         }
         FakeResponse::json(200, json!({ "user": user }))
+    }
+
+    /// Permanent deletion of a soft-deleted user (`DELETE /api/v2/deleted_users/{id}`); an
+    /// active user is not found there, as in Zendesk.
+    pub(super) fn delete_user_permanently(&mut self, id: &str) -> FakeResponse {
+        let deleted =
+            parse_id(id).filter(|id| self.users.get(id).is_some_and(|u| u.get("active") == Some(&json!(false))));
+        let Some(id) = deleted else { return record_not_found() };
+        self.users.remove(&id);
+        FakeResponse::json(200, json!({ "deleted_user": { "id": id, "active": false } }))
     }
 
     /// `?query=` matches an email identity exactly (with or without `email:`) or a part of the

@@ -1,0 +1,55 @@
+//! What this run checks and where: the built-in fakes or the staging accounts, and our
+//! reference sync or an external one. The runner sets it once before the scenarios start;
+//! each scenario's World reads it.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::staging::cleanup::CleanupReport;
+use crate::staging::{RunScope, StagingConfig};
+
+/// A staging run: the accounts, the run's marks, and what cleanup could not remove.
+#[derive(Debug)]
+pub struct StagingRun {
+    pub config: StagingConfig,
+    pub scope: RunScope,
+    pub leftovers: Mutex<CleanupReport>,
+}
+
+#[derive(Clone, Debug)]
+pub enum Target {
+    /// A fresh pair of in-process fakes per scenario.
+    Mock,
+    Staging(Arc<StagingRun>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyncMode {
+    /// Our sync runs in-process whenever a step says the sync runs.
+    Reference,
+    /// Another engine does the work; Then-steps wait for its effects up to `timeout`.
+    External { timeout: Duration },
+}
+
+#[derive(Clone, Debug)]
+pub struct RunContext {
+    pub target: Target,
+    pub sync: SyncMode,
+}
+
+impl Default for RunContext {
+    fn default() -> Self {
+        Self { target: Target::Mock, sync: SyncMode::Reference }
+    }
+}
+
+static CURRENT: Mutex<Option<RunContext>> = Mutex::new(None);
+
+pub fn set(context: RunContext) {
+    *CURRENT.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(context);
+}
+
+/// The context of the run in progress (the fakes and the reference sync if none was set).
+pub fn current() -> RunContext {
+    CURRENT.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone().unwrap_or_default()
+}
