@@ -17,7 +17,7 @@ Feature: Zendesk Organizations and PowerOffice Go Customers person
       | FirstName | LastName | EmailAddress |
       | Kari      | Nordmann | kari@acme.no |
 
-  @R2 @interpretation
+  @R2 @interpretation @reference-only
   Scenario: An organization with a synced user gets a company customer only, and R2 is reported as a conflict
     Spec section "Zendesk Organizations to PowerOfficeGo Customers person" asks for a person
     customer, which needs FirstName and LastName; an organization has neither.

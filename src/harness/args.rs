@@ -58,6 +58,11 @@ pub struct RunArgs {
     #[arg(long, value_name = "DURATION", default_value = "10m", value_parser = parse_duration)]
     pub sync_timeout: Duration,
 
+    /// With --sync external: the longest one pass of that engine takes. A step that says the
+    /// sync runs waits this long, because an external engine gives no signal when it is done.
+    #[arg(long, value_name = "DURATION", default_value = "0s", value_parser = parse_duration)]
+    pub sync_cycle: Duration,
+
     /// Allow a PowerOffice Go URL outside the demo environment (prints a warning).
     #[arg(long)]
     pub allow_production: bool,
@@ -110,7 +115,7 @@ impl RunArgs {
             target: self.target,
             sync: match self.sync {
                 SyncChoice::Reference => SyncMode::Reference,
-                SyncChoice::External => SyncMode::External { timeout: self.sync_timeout },
+                SyncChoice::External => SyncMode::External { timeout: self.sync_timeout, cycle: self.sync_cycle },
             },
             allow_production: self.allow_production,
             run_id: self.run_id.clone(),

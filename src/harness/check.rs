@@ -31,16 +31,17 @@ where
             Err(error) => error,
         };
         let waited = started.elapsed();
-        if waited + interval > deadline {
+        if waited >= deadline {
             if checks == 1 {
                 return Err(error);
             }
-            return Err(error.context(format!(
-                "still unmet after waiting {:.1} s ({checks} checks) for the sync under test",
+            return Err(anyhow!(
+                "still unmet after waiting {:.1} s ({checks} checks) for the sync under test; last seen: {error:#}",
                 waited.as_secs_f64()
-            )));
+            ));
         }
-        tokio::time::sleep(interval).await;
+        // The last pause ends at the deadline, so the final check happens right then.
+        tokio::time::sleep(interval.min(deadline - waited)).await;
         interval = (interval * 2).min(MAX_POLL_INTERVAL);
     }
 }
@@ -121,8 +122,9 @@ mod tests {
         let shown = format!("{error:#}");
         assert!(shown.starts_with("still unmet after waiting"), "{shown}");
         assert!(shown.ends_with(&format!("saw {}", calls.load(Ordering::SeqCst))), "{shown}");
-        // 0.25 + 0.5 + 1 + 2 + 4 s fit in 10 s; the next pause (8 s) would not.
-        assert_eq!(calls.load(Ordering::SeqCst), 6);
+        // Checks at 0, 0.25, 0.75, 1.75, 3.75 and 7.75 s, then one at the deadline (10 s).
+        assert_eq!(calls.load(Ordering::SeqCst), 7);
+        assert!(shown.contains("waiting 10.0 s (7 checks)"), "{shown}");
     }
 
     #[test]

@@ -27,8 +27,10 @@ pub enum Target {
 pub enum SyncMode {
     /// Our sync runs in-process whenever a step says the sync runs.
     Reference,
-    /// Another engine does the work; Then-steps wait for its effects up to `timeout`.
-    External { timeout: Duration },
+    /// Another engine does the work; Then-steps wait for its effects up to `timeout`, and a
+    /// step that says the sync runs waits `cycle`, the longest one pass of that engine takes
+    /// (it gives no signal when it is done).
+    External { timeout: Duration, cycle: Duration },
 }
 
 #[derive(Clone, Debug)]

@@ -11,4 +11,5 @@ mod world;
 
 pub use args::RunArgs;
 pub use runner::{run_checklist, RunOptions, Verdict};
+pub use steps::{FAKES_ONLY_STEPS, REFERENCE_ONLY_STEPS};
 pub use world::QaWorld;

@@ -9,12 +9,14 @@ use std::time::Duration;
 
 use anyhow::{anyhow, bail, Context as _};
 
+use crate::domain::System;
 use crate::domain::{ContactPersonRef, PogContactId, PogDepartmentId, PogEmployeeId, ZendeskOrgId, ZendeskUserId};
 use crate::fake::{Fakes, JournalEntry};
 use crate::harness::context::{self, StagingRun, SyncMode, Target};
 use crate::http::{RateLimit, RetryPolicy};
 use crate::poweroffice::PowerOfficeClient;
 use crate::staging::cleanup::{delete_created, Systems};
+use crate::staging::guard::RecordKey;
 use crate::staging::WriteGuard;
 use crate::sync::{self, LinkTable, SyncReport};
 use crate::zendesk::ZendeskClient;
@@ -85,7 +87,7 @@ impl QaWorld {
         let context = context::current();
         let wait_for_sync = match context.sync {
             SyncMode::Reference => Duration::ZERO,
-            SyncMode::External { timeout } => timeout,
+            SyncMode::External { timeout, .. } => timeout,
         };
         let mut world = match context.target {
             Target::Mock => Self::on_fakes().await?,
@@ -188,6 +190,15 @@ impl QaWorld {
         format!("{}{cased}{}", &email[..start], &email[start + trimmed.len()..])
     }
 
+    /// Takes a record the engine under test made from this scenario's records into the
+    /// scenario's guard, so steps may edit it and cleanup deletes it; only when its name carries
+    /// the scenario's mark.
+    fn adopt_marked(&self, name: &str, key: RecordKey) {
+        if let Some(staging) = self.staging.as_ref().filter(|_| self.is_ours(Some(name))) {
+            staging.guard.adopt(key);
+        }
+    }
+
     /// Whether a record named `name` belongs to this scenario: always on the scenario's own
     /// fakes; in a shared staging account only when it carries the scenario's prefix.
     pub fn is_ours(&self, name: Option<&str>) -> bool {
@@ -268,6 +279,10 @@ impl QaWorld {
         if self.sync_mode == SyncMode::Reference {
             return self.customer_of_organization(organization);
         }
+        self.eventually(|| self.customer_named_like(organization)).await
+    }
+
+    async fn customer_named_like(&self, organization: &str) -> anyhow::Result<PogContactId> {
         let id = self.organization(organization)?;
         let organizations = self.zendesk.list_organizations().await?;
         let name =
@@ -279,7 +294,10 @@ impl QaWorld {
             .map(|c| c.id)
             .collect();
         match found.as_slice() {
-            [one] => Ok(*one),
+            [one] => {
+                self.adopt_marked(&name, RecordKey::new(System::PowerOffice, "customers", one));
+                Ok(*one)
+            }
             [] => bail!("no company customer is named {name:?} (the organization {organization:?}) yet"),
             many => bail!("{} company customers are named {name:?}: {many:?}", many.len()),
         }
@@ -291,6 +309,10 @@ impl QaWorld {
         if self.sync_mode == SyncMode::Reference {
             return self.employee_of_user(user);
         }
+        self.eventually(|| self.employee_named_like(user)).await
+    }
+
+    async fn employee_named_like(&self, user: &str) -> anyhow::Result<PogEmployeeId> {
         let record = self.zendesk.user_json(self.user(user)?).await?;
         let name = record.get("name").and_then(serde_json::Value::as_str).unwrap_or_default();
         let (first, last) = super::steps::split_name(name)?;
@@ -303,7 +325,10 @@ impl QaWorld {
             .map(|e| e.id)
             .collect();
         match found.as_slice() {
-            [one] => Ok(*one),
+            [one] => {
+                self.adopt_marked(&first, RecordKey::new(System::PowerOffice, "employees", one));
+                Ok(*one)
+            }
             [] => bail!("no employee is named {name:?} (the Zendesk user {user:?}) yet"),
             many => bail!("{} employees are named {name:?}: {many:?}", many.len()),
         }
@@ -381,8 +406,10 @@ impl QaWorld {
     /// One pass of the reference sync against this scenario's fakes; any write it reports as
     /// failed fails the step.
     pub async fn run_sync(&mut self) -> anyhow::Result<()> {
-        if let SyncMode::External { .. } = self.sync_mode {
-            // The engine under test runs on its own; the Then-steps wait for its effects.
+        if let SyncMode::External { cycle, .. } = self.sync_mode {
+            // The engine under test runs on its own and says nothing when a pass is done; give
+            // it one pass, and let the Then-steps wait for its effects.
+            tokio::time::sleep(cycle).await;
             return Ok(());
         }
         let report = self.run_sync_reporting_failures().await?;

@@ -19,6 +19,9 @@ pub struct ScenarioRef {
     pub checks_type: bool,
     /// The `@conflict:<id>` of a known-conflict scenario.
     pub conflict: Option<String>,
+    /// Every step it runs, backgrounds first, as written (without the keyword).
+    #[serde(skip)]
+    pub steps: Vec<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -88,7 +91,15 @@ pub fn scenarios(features: &Path) -> anyhow::Result<Vec<ScenarioRef>> {
         let feature = cucumber::gherkin::Feature::parse_path(&file, cucumber::gherkin::GherkinEnv::default())
             .map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?;
         let shown = file.display().to_string();
-        let mut add = |scenario: &cucumber::gherkin::Scenario, rule_tags: &[String]| {
+        let feature_background: Vec<String> =
+            feature.background.iter().flat_map(|b| b.steps.iter().map(|s| s.value.clone())).collect();
+        let mut add = |scenario: &cucumber::gherkin::Scenario, rule: Option<&cucumber::gherkin::Rule>| {
+            let rule_tags: &[String] = rule.map_or(&[], |r| r.tags.as_slice());
+            let mut steps = feature_background.clone();
+            steps.extend(
+                rule.iter().flat_map(|r| r.background.iter()).flat_map(|b| b.steps.iter().map(|s| s.value.clone())),
+            );
+            steps.extend(scenario.steps.iter().map(|s| s.value.clone()));
             let mut tags: Vec<String> = feature.tags.iter().chain(rule_tags).chain(&scenario.tags).cloned().collect();
             tags.extend(scenario.examples.iter().flat_map(|e| e.tags.iter().cloned()));
             let tags: Vec<String> = tags.into_iter().map(|t| t.trim_start_matches('@').to_owned()).collect();
@@ -96,17 +107,18 @@ pub fn scenarios(features: &Path) -> anyhow::Result<Vec<ScenarioRef>> {
             scenarios.push(ScenarioRef {
                 name: scenario.name.clone(),
                 location: format!("{shown}:{}", scenario.position.line),
-                checks_type: scenario.steps.iter().any(|step| step.value.contains("on the wire")),
+                checks_type: steps.iter().any(|step| step.contains("on the wire")),
                 conflict,
                 tags,
+                steps,
             });
         };
         for scenario in &feature.scenarios {
-            add(scenario, &[]);
+            add(scenario, None);
         }
         for rule in &feature.rules {
             for scenario in &rule.scenarios {
-                add(scenario, &rule.tags);
+                add(scenario, Some(rule));
             }
         }
     }
@@ -214,6 +226,21 @@ mod tests {
     }
 
     #[test]
+    fn every_scenario_that_needs_the_reference_sync_or_the_fakes_says_so() {
+        use crate::harness::{FAKES_ONLY_STEPS, REFERENCE_ONLY_STEPS};
+        let mut untagged = Vec::new();
+        for scenario in project_features() {
+            for (patterns, tag) in [(REFERENCE_ONLY_STEPS, "reference-only"), (FAKES_ONLY_STEPS, "fakes-only")] {
+                let needs = scenario.steps.iter().find(|step| patterns.iter().any(|p| step.contains(p)));
+                if let (Some(step), false) = (needs, scenario.tags.iter().any(|t| t == tag)) {
+                    untagged.push(format!("{} {} needs @{tag} for {step:?}", scenario.location, scenario.name));
+                }
+            }
+        }
+        assert!(untagged.is_empty(), "{}", untagged.join("\n"));
+    }
+
+    #[test]
     fn an_item_without_scenarios_a_missing_type_check_and_an_unknown_tag_are_problems() {
         let spec = zendesk_powerofficego();
         let scenario = |tags: &[&str], checks_type: bool| ScenarioRef {
@@ -222,6 +249,7 @@ mod tests {
             tags: tags.iter().map(|t| (*t).to_owned()).collect(),
             checks_type,
             conflict: None,
+            steps: vec![],
         };
         let coverage = coverage(&spec, &spec, &[scenario(&["R1", "M1"], false), scenario(&["M9"], true)]);
         let problems = coverage.problems();

@@ -15,6 +15,29 @@ use serde_json::{Map, Value};
 
 use crate::contract::{Entity, JsonType};
 
+/// Steps that read the reference sync's own links, report or runs; an external sync exposes
+/// none of them, so a scenario with one of these carries `@reference-only` (a test checks).
+pub const REFERENCE_ONLY_STEPS: &[&str] = &[
+    "is linked to the contact person",
+    "is linked to no contact person",
+    "is linked to no Zendesk user",
+    "is linked to the department",
+    "the last sync",
+    "the sync loses its link table",
+    "the sync runs and fails",
+    "the failure names",
+    "reporting what it could not write",
+];
+
+/// Steps that need the built-in fakes (fault injection, the request journal); such a scenario
+/// carries `@fakes-only` and does not run in staging.
+pub const FAKES_ONLY_STEPS: &[&str] = &[
+    "rate-limits the next",
+    "answers the next",
+    "drops the connection of the next",
+    "every EmailAddress the sync wrote",
+];
+
 /// Splits "Kari Nordmann" into FirstName "Kari" and LastName "Nordmann" (the last word).
 pub(crate) fn split_name(name: &str) -> anyhow::Result<(String, String)> {
     match name.trim().rsplit_once(' ') {
