@@ -163,6 +163,12 @@ impl RateLimit {
     /// PowerOffice Go allows 10 requests a second per subscription key.
     pub const POWEROFFICE: RateLimit = RateLimit { per_second: 10.0, burst: 10.0 };
 
+    /// A limit of `n` requests a second, with a burst of `n`.
+    pub fn per_second(n: u32) -> RateLimit {
+        let n = f64::from(n.max(1));
+        RateLimit { per_second: n, burst: n }
+    }
+
     /// Zendesk's limit depends on the plan; `per_minute` is the account's.
     pub fn zendesk(per_minute: u32) -> RateLimit {
         let per_second = f64::from(per_minute.max(1)) / 60.0;
@@ -229,8 +235,11 @@ impl Transport {
         })
     }
 
+    /// Puts the transport under a write guard. A guarded transport serves one scenario (or one
+    /// cleanup), so it also counts its own requests; the rate limiter stays shared.
     pub fn set_guard(&mut self, guard: Option<Arc<WriteGuard>>) {
         self.guard = guard;
+        self.counter = RequestCounter::default();
     }
 
     /// Asks the write guard, if there is one, whether `method path` may be sent (`path`

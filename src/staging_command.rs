@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use crate::harness::args::parse_duration;
-use crate::http::RateLimit;
 use crate::staging::cleanup::{sweep, Marked, Systems};
 use crate::staging::{doctor, RunId, StagingConfig};
 
@@ -63,9 +62,7 @@ pub async fn cleanup(args: &CleanupArgs) -> anyhow::Result<u8> {
         (Some(id), _) => Marked::Run(RunId::parse(id).map_err(|e| anyhow::anyhow!("--run-id: {e}"))?),
         (None, _) => Marked::StartedBefore(time::OffsetDateTime::now_utc() - args.older_than),
     };
-    let zendesk =
-        config.zendesk.client()?.with_rate_limit(Some(RateLimit::zendesk(config.zendesk_requests_per_minute)));
-    let poweroffice = config.poweroffice.client()?.with_rate_limit(Some(RateLimit::POWEROFFICE));
+    let (zendesk, poweroffice) = config.clients()?;
     let report = sweep(&Systems::new(zendesk, poweroffice), &marked, args.dry_run).await?;
     println!("{report}");
     Ok(u8::from(!report.kept.is_empty()))

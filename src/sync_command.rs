@@ -52,6 +52,9 @@ pub struct SyncArgs {
     /// The Zendesk account's rate limit (its plan's requests per minute).
     #[arg(long, env = "ZENDESK_REQUESTS_PER_MINUTE", default_value_t = 700)]
     pub zendesk_requests_per_minute: u32,
+    /// PowerOffice Go's rate limit (10 a second per subscription key).
+    #[arg(long, env = "POWEROFFICE_REQUESTS_PER_SECOND", default_value_t = 10)]
+    pub poweroffice_requests_per_second: u32,
 }
 
 /// The exit code of a sync: 0 every action went through, 1 some failed (see the report).
@@ -71,7 +74,7 @@ pub async fn run(args: &SyncArgs) -> anyhow::Result<u8> {
         subscription_key: args.poweroffice_subscription_key.clone(),
     }
     .client()?
-    .with_rate_limit(Some(RateLimit::POWEROFFICE));
+    .with_rate_limit(Some(RateLimit::per_second(args.poweroffice_requests_per_second)));
     let options = SyncOptions { include_admins: args.include_admins, ..SyncOptions::default() };
     let mut store = StateStore::open(&args.state)?;
     let mut state = store.load_state()?;

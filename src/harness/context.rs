@@ -5,13 +5,19 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::poweroffice::PowerOfficeClient;
 use crate::staging::cleanup::CleanupReport;
 use crate::staging::{RunScope, StagingConfig};
+use crate::zendesk::ZendeskClient;
 
 /// A staging run: the accounts, the run's marks, and what cleanup could not remove.
 #[derive(Debug)]
 pub struct StagingRun {
     pub config: StagingConfig,
+    /// Clients every scenario clones: one rate limiter (and one token) per account for the
+    /// whole run, however many scenarios run at once.
+    pub zendesk: ZendeskClient,
+    pub poweroffice: PowerOfficeClient,
     pub scope: RunScope,
     pub leftovers: Mutex<CleanupReport>,
 }

@@ -18,7 +18,6 @@ use futures::FutureExt as _;
 use super::args::TargetChoice;
 use super::context::{self, RunContext, StagingRun, SyncMode, Target};
 use super::results::{Outcome, RunResults, ScenarioResult};
-use crate::http::RateLimit;
 use crate::staging::cleanup::{sweep, CleanupReport, Marked, Systems};
 use crate::staging::scope::MARK;
 use crate::staging::{RunId, RunScope, StagingConfig};
@@ -148,8 +147,11 @@ fn build_context(options: &RunOptions) -> anyhow::Result<RunContext> {
                 "staging run {run_id}: Zendesk {}, PowerOffice Go {}; every record it creates is marked {MARK}-{run_id} and removed afterwards",
                 config.zendesk.base_url, config.poweroffice.api_base_url
             );
+            let (zendesk, poweroffice) = config.clients()?;
             Target::Staging(Arc::new(StagingRun {
                 config,
+                zendesk,
+                poweroffice,
                 scope: RunScope::new(run_id),
                 leftovers: Mutex::new(CleanupReport::default()),
             }))
@@ -162,15 +164,8 @@ fn build_context(options: &RunOptions) -> anyhow::Result<RunContext> {
 /// which catches what an external sync created and what an interrupted scenario left.
 async fn clean_up_run(run: &StagingRun) {
     let mut report = std::mem::take(&mut *run.leftovers.lock().unwrap_or_else(|poisoned| poisoned.into_inner()));
-    let swept = async {
-        let config = &run.config;
-        let zendesk =
-            config.zendesk.client()?.with_rate_limit(Some(RateLimit::zendesk(config.zendesk_requests_per_minute)));
-        let poweroffice = config.poweroffice.client()?.with_rate_limit(Some(RateLimit::POWEROFFICE));
-        let systems = Systems::new(zendesk, poweroffice);
-        sweep(&systems, &Marked::Run(run.scope.run_id.clone()), false).await
-    };
-    match swept.await {
+    let systems = Systems::new(run.zendesk.clone(), run.poweroffice.clone());
+    match sweep(&systems, &Marked::Run(run.scope.run_id.clone()), false).await {
         Ok(swept) => report.merge(swept),
         Err(error) => report.kept.push(("the records marked with this run".to_owned(), error.to_string())),
     }

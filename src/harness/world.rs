@@ -13,7 +13,7 @@ use crate::domain::System;
 use crate::domain::{ContactPersonRef, PogContactId, PogDepartmentId, PogEmployeeId, ZendeskOrgId, ZendeskUserId};
 use crate::fake::{Fakes, JournalEntry};
 use crate::harness::context::{self, StagingRun, SyncMode, Target};
-use crate::http::{RateLimit, RetryPolicy};
+use crate::http::RetryPolicy;
 use crate::poweroffice::PowerOfficeClient;
 use crate::staging::cleanup::{delete_created, Systems};
 use crate::staging::guard::RecordKey;
@@ -114,14 +114,10 @@ impl QaWorld {
         }
     }
 
-    /// Clients for the staging accounts, polite to their rate limits, and a fresh write guard:
-    /// this scenario may write only what it creates.
+    /// The run's staging clients (their rate limiters are the run's, shared by every scenario)
+    /// with a fresh write guard: this scenario may write only what it creates.
     fn on_staging(run: Arc<StagingRun>) -> anyhow::Result<Self> {
-        let config = &run.config;
-        let zendesk =
-            config.zendesk.client()?.with_rate_limit(Some(RateLimit::zendesk(config.zendesk_requests_per_minute)));
-        let poweroffice = config.poweroffice.client()?.with_rate_limit(Some(RateLimit::POWEROFFICE));
-        let systems = Systems::new(zendesk, poweroffice);
+        let systems = Systems::new(run.zendesk.clone(), run.poweroffice.clone());
         let scenario = run.scope.next_scenario();
         let mut world = Self::empty(systems.zendesk, systems.poweroffice);
         world.staging = Some(ScenarioStaging { run, scenario, guard: systems.guard, emails: HashMap::new(), users: 0 });
@@ -208,8 +204,9 @@ impl QaWorld {
         }
     }
 
-    /// Zendesk marks for a new user in staging: the run's tags and an external id.
-    pub fn user_marks(&mut self) -> (Vec<String>, Option<String>) {
+    /// Zendesk marks for a new record in staging: the run's tags, and an external id (used by
+    /// users; organizations take the tags only).
+    pub fn run_marks(&mut self) -> (Vec<String>, Option<String>) {
         let Some(staging) = self.staging.as_mut() else { return (Vec::new(), None) };
         staging.users += 1;
         let scope = &staging.run.scope;

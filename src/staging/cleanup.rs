@@ -17,6 +17,7 @@ use crate::domain::{
 };
 use crate::http::ClientError;
 use crate::poweroffice::PowerOfficeClient;
+use crate::zendesk::client::ExportStart;
 use crate::zendesk::ZendeskClient;
 
 /// Which marked records a sweep removes.
@@ -174,7 +175,10 @@ pub async fn sweep(systems: &Systems, marked: &Marked, dry_run: bool) -> Result<
             found.push((RecordKey::new(poweroffice, "departments", department.id), name));
         }
     }
-    for user in systems.zendesk.list_users().await? {
+    // The export, unlike the user list, shows soft-deleted users too: a cleanup cut off between
+    // the soft and the permanent delete leaves one behind.
+    let (users, _) = systems.zendesk.export_users(&ExportStart::Time(0)).await?;
+    for user in users {
         if marked.matches(&user.name) || user.email.as_deref().is_some_and(|e| marked.matches(e)) {
             found.push((RecordKey::new(zendesk, "users", user.id), user.name.clone()));
         }

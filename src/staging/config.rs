@@ -4,9 +4,10 @@
 
 use std::fmt::Write as _;
 
-use crate::poweroffice::PowerOfficeSettings;
+use crate::http::RateLimit;
+use crate::poweroffice::{PowerOfficeClient, PowerOfficeSettings};
 use crate::secret::Secret;
-use crate::zendesk::ZendeskSettings;
+use crate::zendesk::{ZendeskClient, ZendeskSettings};
 
 pub const DEMO_API_URL: &str = "https://goapi.poweroffice.net/Demo/v2";
 pub const DEMO_TOKEN_URL: &str = "https://goapi.poweroffice.net/Demo/OAuth/Token";
@@ -28,7 +29,7 @@ const REQUIRED: [&str; 6] = [
 pub enum ConfigError {
     #[error("staging needs these environment variables (or a .env file), which are not set: {}", .0.join(", "))]
     Missing(Vec<&'static str>),
-    #[error("{0} must be a whole number of requests per minute")]
+    #[error("{0} must be a whole number of requests, more than 0")]
     BadNumber(&'static str),
     #[error(
         "the PowerOffice Go URL {url} is not the demo environment ({DEMO_PREFIX}…); the harness creates and deletes records, so it refuses a production client unless --allow-production is given"
@@ -41,6 +42,9 @@ pub struct StagingConfig {
     pub zendesk: ZendeskSettings,
     pub poweroffice: PowerOfficeSettings,
     pub zendesk_requests_per_minute: u32,
+    /// PowerOffice Go allows 10 a second per subscription key; a lower share can be set when
+    /// other clients use the same key.
+    pub poweroffice_requests_per_second: u32,
 }
 
 impl StagingConfig {
@@ -52,10 +56,12 @@ impl StagingConfig {
             return Err(ConfigError::Missing(missing));
         }
         let required = |name: &str| value(name).unwrap_or_default();
-        let per_minute = match value("ZENDESK_REQUESTS_PER_MINUTE") {
-            Some(text) => text.parse().map_err(|_| ConfigError::BadNumber("ZENDESK_REQUESTS_PER_MINUTE"))?,
-            None => 700,
+        let number = |name: &'static str, default: u32| match value(name) {
+            Some(text) => text.parse::<u32>().ok().filter(|n| *n > 0).ok_or(ConfigError::BadNumber(name)),
+            None => Ok(default),
         };
+        let per_minute = number("ZENDESK_REQUESTS_PER_MINUTE", 700)?;
+        let per_second = number("POWEROFFICE_REQUESTS_PER_SECOND", 10)?;
         Ok(Self {
             zendesk: ZendeskSettings {
                 base_url: required("ZENDESK_URL"),
@@ -70,11 +76,23 @@ impl StagingConfig {
                 subscription_key: Secret::new(required("POWEROFFICE_SUBSCRIPTION_KEY")),
             },
             zendesk_requests_per_minute: per_minute,
+            poweroffice_requests_per_second: per_second,
         })
     }
 
     pub fn from_env() -> Result<Self, ConfigError> {
         Self::from_vars(|name| std::env::var(name).ok())
+    }
+
+    /// Clients for both accounts, each spacing its requests within the account's rate limit.
+    pub fn clients(&self) -> Result<(ZendeskClient, PowerOfficeClient), crate::http::ClientError> {
+        let zendesk =
+            self.zendesk.client()?.with_rate_limit(Some(RateLimit::zendesk(self.zendesk_requests_per_minute)));
+        let poweroffice = self
+            .poweroffice
+            .client()?
+            .with_rate_limit(Some(RateLimit::per_second(self.poweroffice_requests_per_second)));
+        Ok((zendesk, poweroffice))
     }
 
     /// The production guard. `Ok(Some(warning))` when production was allowed and is used.
@@ -103,6 +121,7 @@ impl StagingConfig {
             ("ZENDESK_EMAIL", self.zendesk.email.clone()),
             ("ZENDESK_API_TOKEN", self.zendesk.api_token.to_string()),
             ("ZENDESK_REQUESTS_PER_MINUTE", self.zendesk_requests_per_minute.to_string()),
+            ("POWEROFFICE_REQUESTS_PER_SECOND", self.poweroffice_requests_per_second.to_string()),
             ("POWEROFFICE_API_URL", self.poweroffice.api_base_url.clone()),
             ("POWEROFFICE_TOKEN_URL", self.poweroffice.token_url.clone()),
             ("POWEROFFICE_APPLICATION_KEY", self.poweroffice.application_key.to_string()),

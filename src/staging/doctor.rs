@@ -6,7 +6,6 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use super::config::StagingConfig;
-use crate::http::RateLimit;
 
 /// What the harness and the reference sync do in PowerOffice Go: create, change and delete
 /// customers, contact persons, employees and departments.
@@ -21,13 +20,10 @@ pub async fn doctor(config: &StagingConfig, production_warning: Option<&str>) ->
     }
     let mut healthy = true;
 
-    let zendesk = config
-        .zendesk
-        .client()
-        .map(|c| c.with_rate_limit(Some(RateLimit::zendesk(config.zendesk_requests_per_minute))));
-    let zendesk_check = match zendesk {
+    let clients = config.clients();
+    let zendesk_check = match &clients {
         Err(error) => Err(error.to_string()),
-        Ok(client) => client.me().await.map_err(|e| e.to_string()),
+        Ok((zendesk, _)) => zendesk.me().await.map_err(|e| e.to_string()),
     };
     match zendesk_check {
         Ok(me) => {
@@ -49,10 +45,9 @@ pub async fn doctor(config: &StagingConfig, production_warning: Option<&str>) ->
         }
     }
 
-    let poweroffice = config.poweroffice.client().map(|c| c.with_rate_limit(Some(RateLimit::POWEROFFICE)));
-    let poweroffice_check = match poweroffice {
+    let poweroffice_check = match &clients {
         Err(error) => Err(error.to_string()),
-        Ok(client) => client.client_integration_information().await.map_err(|e| e.to_string()),
+        Ok((_, poweroffice)) => poweroffice.client_integration_information().await.map_err(|e| e.to_string()),
     };
     match poweroffice_check {
         Ok(information) => {

@@ -109,9 +109,10 @@ async fn write_zendesk(
 ) {
     let result = match write.target {
         ZendeskTarget::UserEmail { id } => zendesk.set_primary_email(id, &write.to).await,
-        ZendeskTarget::OrganizationName { id } => {
-            zendesk.update_organization(id, &NewOrganization { name: write.to.clone() }).await.map(drop)
-        }
+        ZendeskTarget::OrganizationName { id } => zendesk
+            .update_organization(id, &NewOrganization { name: write.to.clone(), ..NewOrganization::default() })
+            .await
+            .map(drop),
         ZendeskTarget::UserOrganization { id, organization } => {
             let update = UserUpdate { organization_id: Some(organization), ..UserUpdate::default() };
             zendesk.update_user(id, &update).await.map(drop)

@@ -87,6 +87,8 @@ pub struct UserUpdate {
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct NewOrganization {
     pub name: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 /// A user identity; only email identities matter to the sync.

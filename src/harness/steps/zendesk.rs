@@ -30,7 +30,7 @@ async fn create_user_with_role(
 ) -> anyhow::Result<()> {
     let organization_id = organization.map(|o| world.organization(&o)).transpose()?;
     let email = email.map(|e| world.record_email(&e));
-    let (tags, external_id) = world.user_marks();
+    let (tags, external_id) = world.run_marks();
     let new_user = NewUser {
         name: world.record_name(&name),
         email,
@@ -66,14 +66,17 @@ async fn user_without_email(world: &mut QaWorld, name: String) -> anyhow::Result
 
 #[given(expr = "the Zendesk organization {string}")]
 async fn organization(world: &mut QaWorld, name: String) -> anyhow::Result<()> {
-    let created = world.zendesk().create_organization(&NewOrganization { name: world.record_name(&name) }).await?;
+    let (tags, _) = world.run_marks();
+    let organization = NewOrganization { name: world.record_name(&name), tags };
+    let created = world.zendesk().create_organization(&organization).await?;
     world.name_organization(&name, created.id)
 }
 
 #[when(expr = "the Zendesk organization {string} is renamed to {string}")]
 async fn rename_organization(world: &mut QaWorld, name: String, new_name: String) -> anyhow::Result<()> {
     let id = world.organization(&name)?;
-    world.zendesk().update_organization(id, &NewOrganization { name: world.record_name(&new_name) }).await?;
+    let renamed = NewOrganization { name: world.record_name(&new_name), ..NewOrganization::default() };
+    world.zendesk().update_organization(id, &renamed).await?;
     Ok(())
 }
 
