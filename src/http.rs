@@ -56,6 +56,8 @@ pub struct RequestCounter {
     writes: Arc<AtomicUsize>,
     deletes: Arc<AtomicUsize>,
     tokens: Arc<AtomicUsize>,
+    /// The last API request and its status, for a report to name what produced a value.
+    last: Arc<std::sync::Mutex<Option<String>>>,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -86,6 +88,11 @@ impl RequestCounter {
         if method == Method::DELETE {
             self.deletes.fetch_add(1, Ordering::Relaxed);
         }
+    }
+
+    /// The last API request this client sent, with its status and an excerpt of the answer.
+    pub fn last_request(&self) -> Option<String> {
+        self.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
     }
 
     pub fn snapshot(&self) -> RequestCounts {
@@ -325,6 +332,10 @@ impl Transport {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(Duration::from_secs);
         let body = response.text().await.map_err(|e| transport_error(describe(&e)))?;
+        if !token {
+            let line = format!("{method} {path} → {status}: {}", excerpt(&body));
+            *self.counter.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(line);
+        }
         if !status.is_success() {
             let error = ClientError::Api { system: self.system, method, path, status, excerpt: excerpt(&body) };
             return Err(Failed(error, retry_after));

@@ -7,6 +7,7 @@
 //! - [`sync`]: the reference sync (read, plan, apply, report).
 //! - [`fake`]: the machinery both fakes are built on.
 //! - [`harness`]: the World, the steps and the checklist runner.
+//! - [`report`]: the checklist as an HTML page with a verdict on every row.
 //! - [`mock_server`]: `dataflow-qa mock`, both fakes as long-running servers.
 //! - [`spec`]: the dataflow document as data: parser, built-in spec, drift, coverage and lint.
 //! - [`staging`]: running against real accounts safely: run marks, the write guard, cleanup, doctor.
@@ -19,6 +20,7 @@ pub mod harness;
 pub mod http;
 pub mod mock_server;
 pub mod poweroffice;
+pub mod report;
 pub mod secret;
 pub mod spec;
 pub mod spec_command;

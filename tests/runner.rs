@@ -86,7 +86,7 @@ const FAILING_WITH_RECORDS: &str = "Feature: Runner
 ";
 
 #[test]
-fn no_secret_reaches_the_console_junit_or_json_at_any_verbosity() {
+fn no_secret_reaches_the_console_junit_json_or_the_page_at_any_verbosity() {
     use base64::Engine as _;
     let dir = features("secrets", FAILING_WITH_RECORDS);
     let basic =
@@ -102,8 +102,9 @@ fn no_secret_reaches_the_console_junit_or_json_at_any_verbosity() {
         "fake-pog-token-".to_owned(),
     ];
     for verbosity in [None, Some("-v"), Some("-vv")] {
-        let (junit, json) = (dir.join("junit.xml"), dir.join("cucumber.json"));
+        let (junit, json, html) = (dir.join("junit.xml"), dir.join("cucumber.json"), dir.join("page.html"));
         let mut args = vec!["--junit", junit.to_str().unwrap(), "--json", json.to_str().unwrap()];
+        args.extend(["--html", html.to_str().unwrap()]);
         args.extend(verbosity);
         let output = run(&dir, &args);
         assert_eq!(output.status.code(), Some(1), "the scenario fails on purpose");
@@ -112,6 +113,7 @@ fn no_secret_reaches_the_console_junit_or_json_at_any_verbosity() {
             String::from_utf8_lossy(&output.stderr).into_owned(),
             std::fs::read_to_string(&junit).unwrap(),
             std::fs::read_to_string(&json).unwrap(),
+            std::fs::read_to_string(&html).unwrap(),
         ]
         .join("\n");
         assert!(everything.contains("someone.else@acme.no"), "the failure itself is reported: {everything}");

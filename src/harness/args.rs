@@ -28,6 +28,16 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE")]
     pub json: Option<PathBuf>,
 
+    /// Write the checklist as a self-contained HTML page here: the spec's sections with a
+    /// verdict on every row.
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+
+    /// With --html: build the page from this generated dataflow document instead of the
+    /// built-in spec, with its drift as a banner.
+    #[arg(long, value_name = "FILE", requires = "html")]
+    pub spec: Option<PathBuf>,
+
     /// How many scenarios run at once (each has its own fakes).
     #[arg(short, long, value_name = "N")]
     pub concurrency: Option<usize>,
@@ -108,6 +118,8 @@ impl RunArgs {
             name: self.name.clone(),
             junit: self.junit.clone(),
             json: self.json.clone(),
+            html: self.html.clone(),
+            spec: self.spec.clone(),
             concurrency: self.concurrency,
             fail_fast: self.fail_fast,
             strict: self.strict,

@@ -4,6 +4,7 @@
 pub mod args;
 pub mod check;
 pub mod context;
+pub mod failures;
 pub mod results;
 mod runner;
 mod steps;

@@ -38,6 +38,8 @@ pub struct ScenarioResult {
     /// Tags of the feature, rule and scenario, without `@`.
     pub tags: Vec<String>,
     pub outcome: Outcome,
+    /// The step it failed on and why, when it failed.
+    pub failure: Option<super::failures::StepFailure>,
 }
 
 impl ScenarioResult {
@@ -146,6 +148,7 @@ mod tests {
             location: "f.feature:1".into(),
             tags: tags.iter().map(|t| t.to_string()).collect(),
             outcome,
+            failure: None,
         }
     }
 

@@ -17,6 +17,7 @@ use futures::FutureExt as _;
 
 use super::args::TargetChoice;
 use super::context::{self, RunContext, StagingRun, SyncMode, Target};
+use super::failures::FailureCapture;
 use super::results::{Outcome, RunResults, ScenarioResult};
 use crate::staging::cleanup::{sweep, CleanupReport, Marked, Systems};
 use crate::staging::scope::MARK;
@@ -43,6 +44,9 @@ pub struct RunOptions {
     pub name: Option<String>,
     pub junit: Option<PathBuf>,
     pub json: Option<PathBuf>,
+    pub html: Option<PathBuf>,
+    /// The document the HTML page is built from (the built-in spec when `None`).
+    pub spec: Option<PathBuf>,
     pub concurrency: Option<usize>,
     pub fail_fast: bool,
     /// A `@known-conflict` scenario that passes fails the run (its tag is out of date).
@@ -160,6 +164,79 @@ fn build_context(options: &RunOptions) -> anyhow::Result<RunContext> {
     Ok(RunContext { target, sync: options.sync })
 }
 
+/// Target, sync mode and run id as the page's header shows them.
+fn describe_context(context: &RunContext) -> (String, String, Option<String>) {
+    let (target, run_id) = match &context.target {
+        Target::Mock => ("mock (the built-in fakes)".to_owned(), None),
+        Target::Staging(run) => (
+            format!(
+                "staging (Zendesk {}, PowerOffice Go {})",
+                run.config.zendesk.base_url, run.config.poweroffice.api_base_url
+            ),
+            Some(run.scope.run_id.to_string()),
+        ),
+    };
+    let sync = match context.sync {
+        SyncMode::Reference => "reference (dataflow-qa's own sync, run between steps)".to_owned(),
+        SyncMode::External { timeout, .. } => format!("external (waited up to {} s per check)", timeout.as_secs()),
+    };
+    (target, sync, run_id)
+}
+
+/// Writes the checklist page of this run.
+fn write_page(
+    path: &Path,
+    spec: &crate::spec::Spec,
+    options: &RunOptions,
+    results: &[ScenarioResult],
+    verdict: Verdict,
+    (target, sync, run_id): &(String, String, Option<String>),
+    (started_at, duration): (time::OffsetDateTime, f64),
+) -> anyhow::Result<()> {
+    use crate::report::{self, Status};
+    let base = crate::spec::builtin::zendesk_powerofficego();
+    let scenarios = crate::spec::coverage::scenarios(&options.features)?;
+    let scenarios: Vec<_> = scenarios
+        .into_iter()
+        .map(|mut s| {
+            s.location = relative(Path::new(&s.location));
+            s
+        })
+        .collect();
+    let coverage = crate::spec::coverage::coverage(&base, spec, &scenarios);
+    let findings = crate::spec::lint::lint(&base);
+    let mut page = report::build(spec, &coverage, results, &findings, report::Header::default());
+    let count = |status: Status| page.rows().filter(|r| r.status == status).count();
+    let (passed, failed, known, uncovered) =
+        (count(Status::Passed), count(Status::Failed), count(Status::KnownConflict), count(Status::NotCovered));
+    let verdict = match verdict {
+        Verdict::Passed if uncovered == 0 => "PASSED: every checklist row holds".to_owned(),
+        Verdict::Passed => format!("PASSED, but {uncovered} row(s) are not covered"),
+        Verdict::Failed => format!("FAILED: {failed} checklist row(s) fail"),
+        Verdict::Broken => "BROKEN RUN: the harness could not run every scenario".to_owned(),
+        Verdict::NothingSelected => "NO SCENARIO RAN".to_owned(),
+        Verdict::Interrupted => "INTERRUPTED".to_owned(),
+    };
+    page.header = report::Header {
+        verdict,
+        passed,
+        failed,
+        known_conflicts: known,
+        not_covered: uncovered,
+        target: target.clone(),
+        sync: sync.clone(),
+        run_id: run_id.clone(),
+        started: started_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default(),
+        duration_seconds: duration,
+        tool_version: env!("CARGO_PKG_VERSION").to_owned(),
+        spec_title: spec.title.clone(),
+        spec_generated: spec.generated.clone(),
+        spec_source: options.spec.as_ref().map_or_else(|| "built-in spec".to_owned(), |p| p.display().to_string()),
+    };
+    std::fs::write(path, report::html::render(&page))
+        .with_context(|| format!("cannot write the HTML report {}", path.display()))
+}
+
 /// After a staging run (finished or interrupted): sweep every record marked with the run's id,
 /// which catches what an external sync created and what an interrupted scenario left.
 async fn clean_up_run(run: &StagingRun) {
@@ -174,8 +251,15 @@ async fn clean_up_run(run: &StagingRun) {
 
 pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
     let started = std::time::Instant::now();
+    let started_at = time::OffsetDateTime::now_utc();
     let tags = parse_tags(options)?;
+    // Read before anything runs, so a bad document is a usage error, not a lost report.
+    let page_spec = match &options.html {
+        Some(_) => Some(crate::spec_command::load_spec(options.spec.as_deref())?),
+        None => None,
+    };
     let run_context = build_context(options)?;
+    let described = describe_context(&run_context);
     let staging = match &run_context.target {
         Target::Staging(run) => Some(Arc::clone(run)),
         Target::Mock => None,
@@ -212,6 +296,8 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
     };
 
     let results: Rc<RefCell<RunResults>> = Rc::default();
+    let capture = FailureCapture::default();
+    let failures = Rc::clone(&capture.failures);
     let collected = Rc::clone(&results);
     let writer = QaWorld::cucumber()
         .with_writer(
@@ -219,6 +305,7 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
                 .summarized()
                 .tee::<QaWorld, _>(writer::JUnit::for_tee(junit, options.verbose))
                 .tee::<QaWorld, _>(writer::Json::for_tee(json))
+                .tee::<QaWorld, _>(capture.discard_stats_writes().discard_arbitrary_writes())
                 .normalized(),
         )
         .fail_on_skipped()
@@ -231,6 +318,7 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
                 location: format!("{path}:{}", scenario.position.line),
                 tags: tags.map(|t| t.trim_start_matches('@').to_owned()).collect(),
                 outcome: outcome_of(finished),
+                failure: None,
             });
             async move {
                 if let Some(world) = world {
@@ -257,7 +345,10 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
         return Ok(Verdict::Interrupted);
     };
 
-    let results = results.borrow();
+    let mut results = results.borrow_mut();
+    for scenario in results.scenarios.iter_mut() {
+        scenario.failure = failures.borrow().get(&scenario.location).cloned();
+    }
     for (count, tag, why) in [
         (deselected.fakes_only.load(Ordering::Relaxed), "@fakes-only", "staging has no built-in fakes"),
         (deselected.reference_only.load(Ordering::Relaxed), "@reference-only", "the sync under test is external"),
@@ -292,6 +383,10 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
     } else {
         Verdict::Passed
     };
+    if let (Some(path), Some(spec)) = (&options.html, &page_spec) {
+        let timing = (started_at, started.elapsed().as_secs_f64());
+        write_page(path, spec, options, &results.scenarios, verdict, &described, timing)?;
+    }
     if verdict == Verdict::NothingSelected {
         eprintln!(
             "dataflow-qa: no scenario was selected from {} (tags: {}, name: {}); check the filter",
@@ -304,7 +399,7 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
 }
 
 /// A feature's path as a reader wants it: relative to the current folder when inside it.
-fn relative(path: &Path) -> String {
+pub(super) fn relative(path: &Path) -> String {
     let here = std::env::current_dir().unwrap_or_default();
     path.strip_prefix(&here).unwrap_or(path).display().to_string()
 }

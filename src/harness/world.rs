@@ -233,6 +233,18 @@ impl QaWorld {
         crate::harness::check::eventually(self.wait_for_sync, check).await
     }
 
+    /// The last request the scenario sent to each system, to show beside a failed check.
+    pub fn last_requests(&self) -> Vec<String> {
+        let last = [("Zendesk", self.zendesk.last_request()), ("PowerOffice Go", self.poweroffice.last_request())];
+        let short = |line: String| match line.char_indices().nth(160) {
+            Some((at, _)) => format!("{}…", &line[..at]),
+            None => line,
+        };
+        last.into_iter()
+            .filter_map(|(system, line)| Some(format!("last request to {system}: {}", short(line?))))
+            .collect()
+    }
+
     pub fn zendesk(&self) -> &ZendeskClient {
         &self.zendesk
     }

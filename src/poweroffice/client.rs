@@ -142,6 +142,11 @@ impl PowerOfficeClient {
         self.call(Method::GET, "ClientIntegrationInformation", None).await?.json()
     }
 
+    /// The last API request sent, its status and an excerpt of the answer.
+    pub fn last_request(&self) -> Option<String> {
+        self.transport.counter.last_request()
+    }
+
     pub fn request_counts(&self) -> RequestCounts {
         self.transport.counter.snapshot()
     }

@@ -354,16 +354,16 @@ impl Linter<'_> {
             );
         }
         if section.keeps_in_sync && from.field.read_only && !to.field.read_only {
-            self.add(
-                format!("{}-read-only-in-{}", kebab(from.field.name), kebab(&section.source.system)),
-                Severity::Error,
-                item,
-                row,
-                format!(
-                    "the spec promises two-way sync, but {}.{} is read-only, so an edit of {} cannot flow back",
-                    source.entity.name, from.field.name, to.wire_path
-                ),
+            let id = format!("{}-read-only-in-{}", kebab(from.field.name), kebab(&section.source.system));
+            let why = format!(
+                "the spec promises two-way sync, but {}.{} is read-only, so an edit of {} cannot flow back",
+                source.entity.name, from.field.name, to.wire_path
             );
+            self.add(id.clone(), Severity::Error, item, row.clone(), why.clone());
+            // The row cannot flow back, so the promise to keep it in sync is what breaks.
+            if let Some(promise) = self.items.iter().find(|i| i.kind == ItemKind::SyncPromise).map(|i| i.id.clone()) {
+                self.add(id, Severity::Error, Some(&promise), row, why);
+            }
         }
     }
 
@@ -544,7 +544,7 @@ mod tests {
         let expected = [
             ("contact-id-read-only", Severity::Error, "M2"),
             ("customers-person-missing-required", Severity::Error, "R2"),
-            ("url-read-only-in-zendesk", Severity::Error, "M4"),
+            ("url-read-only-in-zendesk", Severity::Error, "M4 S1"),
             ("employee-created-date-time-offset-read-only", Severity::Error, "M5 M6"),
             ("department-id-type", Severity::Error, "M7"),
             ("email-address-v1-name", Severity::Warning, "M1"),

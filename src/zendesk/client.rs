@@ -104,6 +104,11 @@ impl ZendeskClient {
         unwrap_envelope(&answer, "user")
     }
 
+    /// The last API request sent, its status and an excerpt of the answer.
+    pub fn last_request(&self) -> Option<String> {
+        self.transport.counter.last_request()
+    }
+
     pub fn request_counts(&self) -> RequestCounts {
         self.transport.counter.snapshot()
     }
