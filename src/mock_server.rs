@@ -57,6 +57,11 @@ pub struct MockArgs {
 
     #[arg(long, env = "POWEROFFICE_SUBSCRIPTION_KEY", hide_env_values = true)]
     pub poweroffice_subscription_key: Option<String>,
+
+    /// The privileges PowerOffice Go's ClientIntegrationInformation grants (comma-separated;
+    /// default: all the harness needs), to rehearse a client integration set up with too few.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub poweroffice_privileges: Option<Vec<String>>,
 }
 
 /// A credential and whether it is the built-in development value (safe to print).
@@ -129,6 +134,9 @@ pub async fn serve(args: &MockArgs) -> anyhow::Result<()> {
     };
     let poweroffice =
         FakePowerOffice::start_on(bind(args.poweroffice_port, "PowerOffice Go")?, clock, poweroffice_credentials).await;
+    if let Some(privileges) = &args.poweroffice_privileges {
+        poweroffice.set_privileges(privileges);
+    }
     if let Some(seed) = zendesk_seed {
         zendesk.load_state(seed).map_err(|e| anyhow::anyhow!("the Zendesk seed does not load: {e}"))?;
     }

@@ -346,6 +346,10 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
     };
 
     let mut results = results.borrow_mut();
+    results.conflict_items = crate::spec::lint::lint(&crate::spec::builtin::zendesk_powerofficego())
+        .into_iter()
+        .map(|finding| (finding.id, finding.items))
+        .collect();
     for scenario in results.scenarios.iter_mut() {
         scenario.failure = failures.borrow().get(&scenario.location).cloned();
     }

@@ -115,6 +115,8 @@ pub struct PowerOfficeApi {
     in_use: BTreeSet<i64>,
     next_id: i64,
     next_number: i64,
+    /// What `ClientIntegrationInformation` says the client may do.
+    privileges: Vec<String>,
 }
 
 pub struct FakePowerOffice {
@@ -165,6 +167,13 @@ impl FakePowerOffice {
     }
 
     /// How long new tokens live (`expires_in`).
+    /// Grants the client integration only these privileges, as a real one set up with too
+    /// few would be.
+    pub fn set_privileges(&self, privileges: &[String]) {
+        let privileges = privileges.to_vec();
+        self.server.with_api(move |api| api.privileges = privileges);
+    }
+
     pub fn set_token_lifetime(&self, seconds: i64) {
         self.server.with_api(|api| api.token_lifetime_seconds = seconds);
     }
@@ -204,6 +213,7 @@ impl PowerOfficeApi {
             in_use: BTreeSet::new(),
             next_id: FIRST_ID,
             next_number: FIRST_NUMBER,
+            privileges: FAKE_PRIVILEGES.iter().map(|p| (*p).to_owned()).collect(),
         }
     }
 
@@ -243,7 +253,7 @@ impl PowerOfficeApi {
                     "ClientId": "00000000-0000-0000-0000-000000000000",
                     "ClientName": "dataflow-qa fake client",
                     "InvalidPrivileges": [],
-                    "ValidPrivileges": FAKE_PRIVILEGES,
+                    "ValidPrivileges": self.privileges,
                 }),
             );
         }
@@ -727,7 +737,7 @@ fn query_ignoring_case<'r>(request: &'r FakeRequest<'_>, name: &str) -> Option<&
     request.query.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
 }
 
-/// What the fake's client integration may do: everything the harness and the sync use.
+/// What the fake's client integration may do by default: everything the harness and the sync use.
 pub const FAKE_PRIVILEGES: &[&str] = crate::staging::doctor::NEEDED_PRIVILEGES;
 
 fn problem(status: u16, title: &str, detail: &str) -> FakeResponse {
