@@ -221,6 +221,39 @@ pub(crate) struct Transport {
     guard: Option<Arc<WriteGuard>>,
 }
 
+/// The options both clients take, written once: each client keeps its `Transport` in a
+/// field named `transport`, and this expands inside the client's `impl`.
+macro_rules! transport_options {
+    () => {
+        /// Spaces requests to stay within the API's rate limit (none by default).
+        pub fn with_rate_limit(mut self, limit: Option<$crate::http::RateLimit>) -> Self {
+            self.transport.set_rate_limit(limit);
+            self
+        }
+
+        pub fn with_retry_policy(mut self, policy: $crate::http::RetryPolicy) -> Self {
+            self.transport.retry = policy;
+            self
+        }
+
+        /// Lets every write through the staging write guard first.
+        pub fn with_guard(mut self, guard: Option<std::sync::Arc<$crate::staging::WriteGuard>>) -> Self {
+            self.transport.set_guard(guard);
+            self
+        }
+
+        /// The last API request sent, its status and an excerpt of the answer.
+        pub fn last_request(&self) -> Option<String> {
+            self.transport.counter.last_request()
+        }
+
+        pub fn request_counts(&self) -> $crate::http::RequestCounts {
+            self.transport.counter.snapshot()
+        }
+    };
+}
+pub(crate) use transport_options;
+
 /// A successful answer, kept with what is needed to explain a decode failure.
 pub(crate) struct Answer {
     pub system: System,

@@ -9,37 +9,20 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-/// The `KEY=VALUE` lines the command prints at start-up.
+/// The mock without any credentials from the environment, so the defaults apply.
 fn start(args: &[&str]) -> (Child, Vec<(String, String)>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dataflow-qa"))
-        .arg("mock")
-        .args(["--zendesk-port", "0", "--poweroffice-port", "0"])
-        .args(args)
-        .env_remove("ZENDESK_API_TOKEN")
-        .env_remove("ZENDESK_EMAIL")
-        .env_remove("POWEROFFICE_APPLICATION_KEY")
-        .env_remove("POWEROFFICE_CLIENT_KEY")
-        .env_remove("POWEROFFICE_SUBSCRIPTION_KEY")
-        .current_dir(std::env::temp_dir())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the binary starts");
-    let mut settings = Vec::new();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    for line in lines.by_ref() {
-        let line = line.unwrap();
-        if line.starts_with("Admin") {
-            break;
+    support::start_mock(|command| {
+        command.args(args);
+        for name in [
+            "ZENDESK_API_TOKEN",
+            "ZENDESK_EMAIL",
+            "POWEROFFICE_APPLICATION_KEY",
+            "POWEROFFICE_CLIENT_KEY",
+            "POWEROFFICE_SUBSCRIPTION_KEY",
+        ] {
+            command.env_remove(name);
         }
-        if let Some((key, value)) = line.trim().split_once('=') {
-            settings.push((key.to_owned(), value.to_owned()));
-        }
-    }
-    (child, settings)
-}
-
-fn setting<'a>(settings: &'a [(String, String)], key: &str) -> &'a str {
-    &settings.iter().find(|(k, _)| k == key).unwrap_or_else(|| panic!("{key} was not printed")).1
+    })
 }
 
 async fn stop(mut child: Child) {
@@ -57,18 +40,18 @@ async fn stop(mut child: Child) {
 async fn the_mock_command_serves_seeded_fakes_with_the_printed_credentials() {
     let (child, settings) = start(&[]);
     let zendesk = dataflow_qa::zendesk::ZendeskSettings {
-        base_url: setting(&settings, "ZENDESK_URL").to_owned(),
-        email: setting(&settings, "ZENDESK_EMAIL").to_owned(),
-        api_token: dataflow_qa::secret::Secret::new(setting(&settings, "ZENDESK_API_TOKEN")),
+        base_url: support::setting(&settings, "ZENDESK_URL").to_owned(),
+        email: support::setting(&settings, "ZENDESK_EMAIL").to_owned(),
+        api_token: dataflow_qa::secret::Secret::new(support::setting(&settings, "ZENDESK_API_TOKEN")),
     };
     let users = zendesk.client().unwrap().list_users().await.unwrap();
     assert!(users.iter().any(|u| u.email.as_deref() == Some("kari@acme.no")), "the default seed is loaded");
     let poweroffice = dataflow_qa::poweroffice::PowerOfficeSettings {
-        api_base_url: setting(&settings, "POWEROFFICE_API_URL").to_owned(),
-        token_url: setting(&settings, "POWEROFFICE_TOKEN_URL").to_owned(),
-        application_key: dataflow_qa::secret::Secret::new(setting(&settings, "POWEROFFICE_APPLICATION_KEY")),
-        client_key: dataflow_qa::secret::Secret::new(setting(&settings, "POWEROFFICE_CLIENT_KEY")),
-        subscription_key: dataflow_qa::secret::Secret::new(setting(&settings, "POWEROFFICE_SUBSCRIPTION_KEY")),
+        api_base_url: support::setting(&settings, "POWEROFFICE_API_URL").to_owned(),
+        token_url: support::setting(&settings, "POWEROFFICE_TOKEN_URL").to_owned(),
+        application_key: dataflow_qa::secret::Secret::new(support::setting(&settings, "POWEROFFICE_APPLICATION_KEY")),
+        client_key: dataflow_qa::secret::Secret::new(support::setting(&settings, "POWEROFFICE_CLIENT_KEY")),
+        subscription_key: dataflow_qa::secret::Secret::new(support::setting(&settings, "POWEROFFICE_SUBSCRIPTION_KEY")),
     };
     let persons = poweroffice.client().unwrap().list_contact_persons().await.unwrap();
     assert_eq!(persons.len(), 3);

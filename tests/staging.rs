@@ -8,6 +8,8 @@
 
 #![cfg(unix)]
 
+mod support;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -64,30 +66,14 @@ struct Account {
 
 impl Account {
     fn start(extra: &[&str]) -> Self {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_dataflow-qa"));
-        command
-            .args(["mock", "--zendesk-port", "0", "--poweroffice-port", "0", "--zendesk-email", AGENT])
-            .args(extra)
-            .current_dir(std::env::temp_dir())
-            .stdout(Stdio::piped());
-        for (name, value) in SECRETS {
-            command.env(name, value);
-        }
-        let mut child = command.spawn().expect("the mock starts");
-        let (mut zendesk, mut poweroffice) = (String::new(), String::new());
-        for line in BufReader::new(child.stdout.take().unwrap()).lines() {
-            let line = line.unwrap();
-            if let Some(url) = line.trim().strip_prefix("ZENDESK_URL=") {
-                zendesk = url.to_owned();
+        let (child, settings) = support::start_mock(|command| {
+            command.args(["--zendesk-email", AGENT]).args(extra);
+            for (name, value) in SECRETS {
+                command.env(name, value);
             }
-            if let Some(url) = line.trim().strip_prefix("POWEROFFICE_API_URL=") {
-                poweroffice = url.trim_end_matches("/v2").to_owned();
-            }
-            if line.starts_with("Admin") {
-                break;
-            }
-        }
-        assert!(!zendesk.is_empty() && !poweroffice.is_empty(), "the mock printed its URLs");
+        });
+        let zendesk = support::setting(&settings, "ZENDESK_URL").to_owned();
+        let poweroffice = support::setting(&settings, "POWEROFFICE_API_URL").trim_end_matches("/v2").to_owned();
         Self { child, zendesk, poweroffice }
     }
 

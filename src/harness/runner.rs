@@ -183,12 +183,12 @@ fn describe_context(context: &RunContext) -> (String, String, Option<String>) {
     (target, sync, run_id)
 }
 
-/// Writes the checklist page of this run.
+/// Writes the checklist page of this run to `--html`.
 fn write_page(
-    path: &Path,
     spec: &crate::spec::Spec,
     options: &RunOptions,
     results: &[ScenarioResult],
+    findings: &[crate::spec::lint::Finding],
     verdict: Verdict,
     (target, sync, run_id): &(String, String, Option<String>),
     (started_at, duration): (time::OffsetDateTime, f64),
@@ -204,8 +204,7 @@ fn write_page(
         })
         .collect();
     let coverage = crate::spec::coverage::coverage(&base, spec, &scenarios);
-    let findings = crate::spec::lint::lint(&base);
-    let mut page = report::build(spec, &coverage, results, &findings, report::Header::default());
+    let mut page = report::build(spec, &coverage, results, findings, report::Header::default());
     let count = |status: Status| page.rows().filter(|r| r.status == status).count();
     let (passed, failed, known, uncovered) =
         (count(Status::Passed), count(Status::Failed), count(Status::KnownConflict), count(Status::NotCovered));
@@ -233,6 +232,7 @@ fn write_page(
         spec_generated: spec.generated.clone(),
         spec_source: options.spec.as_ref().map_or_else(|| "built-in spec".to_owned(), |p| p.display().to_string()),
     };
+    let path = options.html.as_deref().context("no --html file was given")?;
     std::fs::write(path, report::html::render(&page))
         .with_context(|| format!("cannot write the HTML report {}", path.display()))
 }
@@ -346,10 +346,9 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
     };
 
     let mut results = results.borrow_mut();
-    results.conflict_items = crate::spec::lint::lint(&crate::spec::builtin::zendesk_powerofficego())
-        .into_iter()
-        .map(|finding| (finding.id, finding.items))
-        .collect();
+    // Lint's findings on the built-in spec say which items each known conflict concerns.
+    let findings = crate::spec::lint::lint(&crate::spec::builtin::zendesk_powerofficego());
+    results.conflict_items = findings.iter().map(|f| (f.id.clone(), f.items.clone())).collect();
     for scenario in results.scenarios.iter_mut() {
         scenario.failure = failures.borrow().get(&scenario.location).cloned();
     }
@@ -387,9 +386,9 @@ pub async fn run_checklist(options: &RunOptions) -> anyhow::Result<Verdict> {
     } else {
         Verdict::Passed
     };
-    if let (Some(path), Some(spec)) = (&options.html, &page_spec) {
+    if let Some(spec) = &page_spec {
         let timing = (started_at, started.elapsed().as_secs_f64());
-        write_page(path, spec, options, &results.scenarios, verdict, &described, timing)?;
+        write_page(spec, options, &results.scenarios, &findings, verdict, &described, timing)?;
     }
     if verdict == Verdict::NothingSelected {
         eprintln!(

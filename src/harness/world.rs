@@ -292,10 +292,7 @@ impl QaWorld {
     }
 
     async fn customer_named_like(&self, organization: &str) -> anyhow::Result<PogContactId> {
-        let id = self.organization(organization)?;
-        let organizations = self.zendesk.list_organizations().await?;
-        let name =
-            organizations.into_iter().find(|o| o.id == id).map(|o| o.name).context("the organization is gone")?;
+        let name = self.zendesk.organization(self.organization(organization)?).await?.name;
         let customers = self.poweroffice.list_customers().await?;
         let found: Vec<PogContactId> = customers
             .iter()

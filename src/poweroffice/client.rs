@@ -17,9 +17,8 @@ use super::model::{
     PatchOperation,
 };
 use crate::domain::{ContactPersonRef, PogContactId, PogDepartmentId, PogEmployeeId, System};
-use crate::http::{parse_base_url, Answer, ClientError, RateLimit, RequestCounts, RetryPolicy, Transport};
+use crate::http::{parse_base_url, Answer, ClientError, Transport};
 use crate::secret::Secret;
-use crate::staging::guard::WriteGuard;
 
 /// Records per page when listing. The API's default is 5000 and its maximum 20000; a smaller
 /// page keeps one answer small without costing many requests.
@@ -108,22 +107,7 @@ impl PowerOfficeClient {
         })
     }
 
-    /// Spaces requests to stay within the API's rate limit (none by default).
-    pub fn with_rate_limit(mut self, limit: Option<RateLimit>) -> Self {
-        self.transport.set_rate_limit(limit);
-        self
-    }
-
-    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.transport.retry = policy;
-        self
-    }
-
-    /// Lets every write through the staging write guard first.
-    pub fn with_guard(mut self, guard: Option<Arc<WriteGuard>>) -> Self {
-        self.transport.set_guard(guard);
-        self
-    }
+    crate::http::transport_options!();
 
     pub async fn delete_customer(&self, id: PogContactId) -> Result<(), ClientError> {
         self.call(Method::DELETE, &format!("Customers/{id}"), None).await.map(drop)
@@ -140,15 +124,6 @@ impl PowerOfficeClient {
     /// What the client integration may do (`GET /ClientIntegrationInformation`, no privilege needed).
     pub async fn client_integration_information(&self) -> Result<Value, ClientError> {
         self.call(Method::GET, "ClientIntegrationInformation", None).await?.json()
-    }
-
-    /// The last API request sent, its status and an excerpt of the answer.
-    pub fn last_request(&self) -> Option<String> {
-        self.transport.counter.last_request()
-    }
-
-    pub fn request_counts(&self) -> RequestCounts {
-        self.transport.counter.snapshot()
     }
 
     pub async fn list_contact_persons(&self) -> Result<Vec<ContactPerson>, ClientError> {

@@ -291,12 +291,4 @@ impl Spec {
         }
         self
     }
-
-    pub fn mapping(&self, item: &Item) -> Option<(&Section, &Mapping)> {
-        let section = self.sections.get(item.section?)?;
-        match item.kind {
-            ItemKind::Mapping => Some((section, section.mappings.as_ref()?.get(item.index)?)),
-            _ => None,
-        }
-    }
 }

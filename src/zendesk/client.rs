@@ -11,9 +11,8 @@ use serde_json::{json, Value};
 
 use super::model::{Identity, NewOrganization, NewUser, Organization, User, UserUpdate};
 use crate::domain::{System, ZendeskUserId};
-use crate::http::{parse_base_url, Answer, ClientError, RateLimit, RequestCounts, RetryPolicy, Transport};
+use crate::http::{parse_base_url, Answer, ClientError, Transport};
 use crate::secret::Secret;
-use crate::staging::guard::WriteGuard;
 
 /// Zendesk's largest cursor page for users and organizations.
 const PAGE_SIZE: usize = 100;
@@ -72,22 +71,7 @@ impl ZendeskClient {
         Ok(Self { transport: Transport::new(System::Zendesk)?, base, authorization: settings.authorization() })
     }
 
-    /// Spaces requests to stay within the API's rate limit (none by default).
-    pub fn with_rate_limit(mut self, limit: Option<RateLimit>) -> Self {
-        self.transport.set_rate_limit(limit);
-        self
-    }
-
-    pub fn with_retry_policy(mut self, policy: RetryPolicy) -> Self {
-        self.transport.retry = policy;
-        self
-    }
-
-    /// Lets every write through the staging write guard first.
-    pub fn with_guard(mut self, guard: Option<std::sync::Arc<WriteGuard>>) -> Self {
-        self.transport.set_guard(guard);
-        self
-    }
+    crate::http::transport_options!();
 
     /// Permanently deletes a user that was soft-deleted (`DELETE /api/v2/deleted_users/{id}`).
     pub async fn delete_user_permanently(&self, id: ZendeskUserId) -> Result<(), ClientError> {
@@ -102,15 +86,6 @@ impl ZendeskClient {
     pub async fn me(&self) -> Result<Value, ClientError> {
         let answer = self.send(reqwest::Method::GET, "api/v2/users/me", None).await?;
         unwrap_envelope(&answer, "user")
-    }
-
-    /// The last API request sent, its status and an excerpt of the answer.
-    pub fn last_request(&self) -> Option<String> {
-        self.transport.counter.last_request()
-    }
-
-    pub fn request_counts(&self) -> RequestCounts {
-        self.transport.counter.snapshot()
     }
 
     pub async fn list_users(&self) -> Result<Vec<User>, ClientError> {
@@ -136,6 +111,12 @@ impl ZendeskClient {
     pub async fn user_json(&self, id: ZendeskUserId) -> Result<Value, ClientError> {
         let answer = self.send(reqwest::Method::GET, &format!("api/v2/users/{id}"), None).await?;
         unwrap_envelope(&answer, "user")
+    }
+
+    /// One organization (`GET /api/v2/organizations/{id}`).
+    pub async fn organization(&self, id: crate::domain::ZendeskOrgId) -> Result<Organization, ClientError> {
+        let answer = self.send(reqwest::Method::GET, &format!("api/v2/organizations/{id}"), None).await?;
+        unwrap_envelope(&answer, "organization")
     }
 
     pub async fn create_organization(&self, organization: &NewOrganization) -> Result<Organization, ClientError> {

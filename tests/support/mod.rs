@@ -150,3 +150,29 @@ impl RawPowerOffice {
         read(self.request("DELETE", path).send().await.unwrap()).await
     }
 }
+
+/// Starts `dataflow-qa mock` on free ports (`configure` adds arguments and environment) and
+/// returns it with the `KEY=VALUE` settings it prints at start-up.
+pub fn start_mock(configure: impl FnOnce(&mut std::process::Command)) -> (std::process::Child, Vec<(String, String)>) {
+    use std::io::BufRead as _;
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_dataflow-qa"));
+    command.args(["mock", "--zendesk-port", "0", "--poweroffice-port", "0"]).current_dir(std::env::temp_dir());
+    configure(&mut command);
+    let mut child = command.stdout(std::process::Stdio::piped()).spawn().expect("the binary starts");
+    let mut settings = Vec::new();
+    for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        if line.starts_with("Admin") {
+            break;
+        }
+        if let Some((key, value)) = line.trim().split_once('=') {
+            settings.push((key.to_owned(), value.to_owned()));
+        }
+    }
+    (child, settings)
+}
+
+/// One of the settings `start_mock` returned.
+pub fn setting<'a>(settings: &'a [(String, String)], key: &str) -> &'a str {
+    &settings.iter().find(|(k, _)| k == key).unwrap_or_else(|| panic!("{key} was not printed")).1
+}

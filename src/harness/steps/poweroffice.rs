@@ -332,9 +332,7 @@ async fn customer_has_url(world: &mut QaWorld, organization: String) -> anyhow::
     let (world, organization) = (&*world, organization.as_str());
     world
         .eventually(|| async {
-            let organizations = world.zendesk().list_organizations().await?;
-            let url =
-                organizations.iter().find(|o| o.id == id).map(|o| o.url.clone()).context("the organization is gone")?;
+            let url = world.zendesk().organization(id).await.context("the organization is gone")?.url;
             let customer = organization_customer_json(world, organization).await?;
             expect_eq(
                 &customer["WebsiteUrl"],

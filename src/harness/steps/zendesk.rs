@@ -117,11 +117,10 @@ async fn move_user(world: &mut QaWorld, name: String, organization: String) -> a
     Ok(())
 }
 
-/// The organization as Zendesk returns it in its list.
+/// The organization as Zendesk returns it.
 async fn organization_record(world: &QaWorld, name: &str) -> anyhow::Result<Organization> {
     let id = world.organization(name)?;
-    let organizations = world.zendesk().list_organizations().await?;
-    organizations.into_iter().find(|o| o.id == id).with_context(|| format!("the Zendesk organization {name} is gone"))
+    world.zendesk().organization(id).await.with_context(|| format!("the Zendesk organization {name} is gone"))
 }
 
 #[then(expr = "the Zendesk user {string} has the primary email {string}")]
